@@ -1,0 +1,82 @@
+/*
+ * strata/base.h -- version, export macro and error codes.
+ *
+ * Every strata call returns an apr_status_t: APR's own codes (APR_EOF,
+ * APR_TIMEUP, APR_EINTR, OS errors...) or one of the STRATA_E* codes below,
+ * which live in APR's user error space.  Test them with the STRATA_STATUS_IS_*
+ * macros or plain equality; name any of them with strata_strerror().
+ */
+#ifndef STRATA_BASE_H
+#define STRATA_BASE_H
+
+#include <apr.h>
+#include <apr_errno.h>
+#include <apr_pools.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define STRATA_VERSION_MAJOR 0
+#define STRATA_VERSION_MINOR 1
+#define STRATA_VERSION_PATCH 0
+#define STRATA_VERSION_STRING "0.1.0"
+
+/* STRATA_API marks the exported interface; everything else is hidden. */
+#if defined(_WIN32) && !defined(STRATA_STATIC)
+#  ifdef STRATA_BUILDING
+#    define STRATA_API __declspec(dllexport)
+#  else
+#    define STRATA_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define STRATA_API __attribute__((visibility("default")))
+#else
+#  define STRATA_API
+#endif
+
+/* First status code of strata's own range (inside APR's user error space). */
+#define STRATA_START_ERROR (APR_OS_START_USERERR + 2000)
+
+/** Corrupt input: a decoder or parser met bytes that cannot be valid. */
+#define STRATA_EBADDATA   (STRATA_START_ERROR + 1)
+/** A configured limit (size, ratio, line length, depth) was reached. */
+#define STRATA_ELIMIT     (STRATA_START_ERROR + 2)
+/** A shared meter's byte quota is spent; nothing moved past it. */
+#define STRATA_EQUOTA     (STRATA_START_ERROR + 3)
+/** The stream (or the direction used) is closed or shut down. */
+#define STRATA_ECLOSED    (STRATA_START_ERROR + 4)
+/** The stream type does not support this operation. */
+#define STRATA_ENOTSUP    (STRATA_START_ERROR + 5)
+/** The input ended before a complete unit (member, frame, record). */
+#define STRATA_ETRUNCATED (STRATA_START_ERROR + 6)
+/** A stream type broke the method contract (e.g. reported n > len). */
+#define STRATA_EBADSTREAM (STRATA_START_ERROR + 7)
+/** A call came in the wrong order (e.g. commit without a buffer). */
+#define STRATA_ESTATE     (STRATA_START_ERROR + 8)
+/* Last code in use; strata_strerror() names everything up to here. */
+#define STRATA_LAST_ERROR STRATA_ESTATE
+
+#define STRATA_STATUS_IS_BADDATA(s)   ((s) == STRATA_EBADDATA)
+#define STRATA_STATUS_IS_LIMIT(s)     ((s) == STRATA_ELIMIT)
+#define STRATA_STATUS_IS_QUOTA(s)     ((s) == STRATA_EQUOTA)
+#define STRATA_STATUS_IS_CLOSED(s)    ((s) == STRATA_ECLOSED)
+#define STRATA_STATUS_IS_NOTSUP(s)    ((s) == STRATA_ENOTSUP)
+#define STRATA_STATUS_IS_TRUNCATED(s) ((s) == STRATA_ETRUNCATED)
+
+/**
+ * Describe @a status in @a buf (at most @a bufsize bytes, always
+ * NUL-terminated when bufsize > 0).  Names strata's own codes and defers to
+ * apr_strerror() for everything else, so OS and APR codes read as usual.
+ * Returns @a buf, like apr_strerror().
+ */
+STRATA_API char *strata_strerror(apr_status_t status, char *buf,
+                                 apr_size_t bufsize);
+
+/** The library's version string, e.g. "0.1.0". */
+STRATA_API const char *strata_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STRATA_BASE_H */

@@ -1,0 +1,74 @@
+/*
+ * strata/file.h -- streams over apr_file_t.
+ *
+ * The file stream reads, writes and seeks an apr_file_t.  STRATA_FLUSH_DURABLE
+ * flushes and then syncs the file to storage (fsync).
+ *
+ * Atomic replace (STRATA_FILE_ATOMIC): the stream writes to a new temporary
+ * file in the target's folder; a successful explicit strata_close() flushes,
+ * syncs and renames it over the target (and syncs the folder on POSIX).  The
+ * target is never seen half-written: strata_file_abort(), a failed write or
+ * flush, a failed close, the pool going away without strata_close(), or the
+ * process dying all leave the old target (or no target) in place and the
+ * temporary file removed (if the process dies, the temporary ".NAME.XXXXXX"
+ * file may be left behind in the folder).
+ */
+#ifndef STRATA_FILE_H
+#define STRATA_FILE_H
+
+#include "strata/stream.h"
+#include <apr_file_io.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** strata_file_open() flag: replace the target atomically on close. */
+#define STRATA_FILE_ATOMIC 0x0100u
+/** strata_file_wrap() flag: the stream closes the apr_file_t. */
+#define STRATA_FILE_OWN    0x0200u
+
+/* strata_control() operations answered by file streams. */
+/** arg: apr_file_t ** -- the underlying file. */
+#define STRATA_CTL_FILE_GET 0x0101
+/** arg: apr_off_t * -- the file's size (from apr_file_info_get). */
+#define STRATA_CTL_FILE_SIZE 0x0102
+
+/**
+ * Open @a path with APR flags @a aflags (APR_FOPEN_READ, _WRITE, _CREATE,
+ * _TRUNCATE, _APPEND, _EXCL, _BUFFERED, ...; APR_FOPEN_BINARY is always
+ * added) and permissions @a perm (APR_FPROT_OS_DEFAULT for the usual).
+ * @a sflags may hold STRATA_FILE_ATOMIC, which needs APR_FOPEN_WRITE and
+ * excludes APR_FOPEN_READ and APR_FOPEN_APPEND (APR_EINVAL otherwise).
+ * Returns APR's error (e.g. APR_ENOENT) when the open fails; *out is then
+ * untouched.
+ */
+STRATA_API apr_status_t strata_file_open(strata_stream_t **out,
+                                         const char *path, apr_int32_t aflags,
+                                         apr_fileperms_t perm, unsigned sflags,
+                                         apr_pool_t *pool);
+
+/**
+ * Wrap an open apr_file_t.  The stream's capabilities follow the file's
+ * open flags (a file from apr_file_open_stdin reads, stdout writes; seek is
+ * offered but fails with the OS error on pipes).  With STRATA_FILE_OWN the
+ * stream closes @a f; otherwise the caller still owns it.
+ */
+STRATA_API apr_status_t strata_file_wrap(strata_stream_t **out,
+                                         apr_file_t *f, unsigned sflags,
+                                         apr_pool_t *pool);
+
+/**
+ * Atomic replace only: discard everything written, remove the temporary
+ * file, leave the target as it was, and close the stream.  On any other
+ * stream: STRATA_ENOTSUP.  After close: STRATA_ECLOSED.
+ */
+STRATA_API apr_status_t strata_file_abort(strata_stream_t *s);
+
+/** The underlying apr_file_t, or NULL if @a s is not a file stream. */
+STRATA_API apr_file_t *strata_file_get(strata_stream_t *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STRATA_FILE_H */

@@ -1,0 +1,52 @@
+/*
+ * strata/memory.h -- a growable in-memory stream, like Python's BytesIO.
+ *
+ * One position shared by reads and writes; writes past the end grow the
+ * buffer (the gap, after a seek past the end, reads as zeros); reads at the
+ * end give APR_EOF.  The buffer is released when the stream's pool is cleared
+ * or destroyed -- not at close, so the contents of a closed memory stream can
+ * still be read with strata_memory_contents().
+ */
+#ifndef STRATA_MEMORY_H
+#define STRATA_MEMORY_H
+
+#include "strata/stream.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Create an empty, readable, writable, seekable memory stream.  @a max_size
+ * caps its size (0: no cap); a write past the cap writes what fits and then
+ * fails with STRATA_ELIMIT.  APR_ENOMEM if growing fails.
+ */
+STRATA_API apr_status_t strata_memory_create(strata_stream_t **out,
+                                             apr_size_t max_size,
+                                             apr_pool_t *pool);
+
+/**
+ * Create a read-only, seekable stream over @a len bytes at @a data, without
+ * copying them: the caller keeps them alive and unchanged for the stream's
+ * life.  Writes give STRATA_ENOTSUP.
+ */
+STRATA_API apr_status_t strata_memory_open_buffer(strata_stream_t **out,
+                                                  const void *data,
+                                                  apr_size_t len,
+                                                  apr_pool_t *pool);
+
+/**
+ * The whole contents (independent of the position), valid until the next
+ * write or until the pool goes.  APR_EINVAL if @a s is not a memory stream.
+ */
+STRATA_API apr_status_t strata_memory_contents(strata_stream_t *s,
+                                               const void **data,
+                                               apr_size_t *len);
+
+/** Drop the contents and rewind to 0 (keeps the allocation for reuse). */
+STRATA_API apr_status_t strata_memory_truncate(strata_stream_t *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STRATA_MEMORY_H */

@@ -1,0 +1,116 @@
+/*
+ * copy.c -- strata_copy(): the kernel's fast path where both ends allow it,
+ * a read/write_all loop otherwise; both metered exactly.
+ */
+#include "strata_private.h"
+#include "strata_os.h"
+#include <stdlib.h>
+
+#define COPY_DEFAULT_BUF   (64 * 1024)
+#define COPY_FAST_CHUNK    (4 * 1024 * 1024)   /* per kernel call: progress */
+
+static apr_size_t copy_want(const strata_copy_opts_t *o, apr_uint64_t done,
+                            apr_size_t chunk)
+{
+    if (o->max && o->max - done < chunk)
+        return (apr_size_t)(o->max - done);
+    return chunk;
+}
+
+/* Kernel copy.  Returns STRATA_ENOTSUP, having moved nothing, when the OS
+ * cannot join the two files; the caller then uses the loop. */
+static apr_status_t copy_fast(strata_stream_t *from, strata_stream_t *to,
+                              apr_file_t *ff, apr_file_t *tf,
+                              const strata_copy_opts_t *o, apr_uint64_t *done)
+{
+    apr_size_t want, rgrant, wgrant, n;
+    apr_status_t rv;
+
+    for (;;) {
+        want = copy_want(o, *done, COPY_FAST_CHUNK);
+        if (want == 0)
+            return APR_SUCCESS;
+        if ((rv = strata__io_begin(from, STRATA__DIR_READ, want, &rgrant)))
+            return rv;
+        rv = strata__io_begin(to, STRATA__DIR_WRITE, rgrant, &wgrant);
+        if (rv != APR_SUCCESS) {
+            strata__io_cancel(from, STRATA__DIR_READ, rgrant);
+            return rv;
+        }
+        n = 0;
+        rv = strata__os_copy_chunk(ff, tf, wgrant, &n);
+        /* A first call that reports EOF may be a pseudo file the kernel
+         * cannot copy (procfs says 0): let the loop read it to be sure. */
+        if ((rv == STRATA_ENOTSUP || (rv == APR_SUCCESS && *done == 0))
+            && n == 0 && wgrant > 0) {
+            rv = STRATA_ENOTSUP;
+            strata__io_cancel(from, STRATA__DIR_READ, rgrant);
+            strata__io_cancel(to, STRATA__DIR_WRITE, wgrant);
+            return rv;
+        }
+        strata__io_end(from, STRATA__DIR_READ, rgrant, n);
+        strata__io_end(to, STRATA__DIR_WRITE, wgrant, n);
+        *done += n;
+        if (n > 0 && o->progress != NULL)
+            o->progress(o->baton, *done);
+        if (rv != APR_SUCCESS)
+            return rv;
+        if (n == 0)
+            return APR_SUCCESS;          /* end of input */
+    }
+}
+
+static apr_status_t copy_loop(strata_stream_t *from, strata_stream_t *to,
+                              const strata_copy_opts_t *o, apr_uint64_t *done)
+{
+    apr_size_t bufsize = o->bufsize ? o->bufsize : COPY_DEFAULT_BUF;
+    apr_size_t want, n, w;
+    apr_status_t rv = APR_SUCCESS;
+    char *buf = malloc(bufsize);
+
+    if (buf == NULL)
+        return APR_ENOMEM;
+    while ((want = copy_want(o, *done, bufsize)) > 0) {
+        rv = strata_read(from, buf, want, &n);
+        if (APR_STATUS_IS_EINTR(rv))
+            continue;
+        if (APR_STATUS_IS_EOF(rv)) {
+            rv = APR_SUCCESS;
+            break;
+        }
+        if (rv != APR_SUCCESS)
+            break;
+        rv = strata_write_all(to, buf, n, &w);
+        *done += w;
+        if (o->progress != NULL)
+            o->progress(o->baton, *done);
+        if (rv != APR_SUCCESS)
+            break;
+    }
+    free(buf);
+    return rv;
+}
+
+apr_status_t strata_copy(strata_stream_t *from, strata_stream_t *to,
+                         const strata_copy_opts_t *opts, apr_uint64_t *copied)
+{
+    static const strata_copy_opts_t defaults = { 0, 0, NULL, NULL, 0 };
+    const strata_copy_opts_t *o = opts != NULL ? opts : &defaults;
+    apr_uint64_t done = 0;
+    apr_file_t *ff, *tf;
+    apr_status_t rv = STRATA_ENOTSUP;
+
+    if (copied != NULL)
+        *copied = 0;
+    if (from == NULL || to == NULL || from == to)
+        return APR_EINVAL;
+    ff = strata__file_raw(from);
+    tf = strata__file_raw(to);
+    if (!o->no_fastpath && ff != NULL && tf != NULL)
+        rv = copy_fast(from, to, ff, tf, o, &done);
+    if (rv == STRATA_ENOTSUP)
+        rv = copy_loop(from, to, o, &done);
+    if (copied != NULL)
+        *copied = done;
+    return rv;
+}

@@ -1,0 +1,37 @@
+/*
+ * errors.c -- strata_strerror() and the version string.
+ */
+#include "strata_private.h"
+#include <apr_strings.h>
+
+static const char *const strata_messages[] = {
+    /* STRATA_EBADDATA   */ "corrupt input data",
+    /* STRATA_ELIMIT     */ "a configured limit was reached",
+    /* STRATA_EQUOTA     */ "meter quota exhausted",
+    /* STRATA_ECLOSED    */ "stream is closed",
+    /* STRATA_ENOTSUP    */ "operation not supported by this stream",
+    /* STRATA_ETRUNCATED */ "input ended early (truncated)",
+    /* STRATA_EBADSTREAM */ "stream type broke the method contract",
+    /* STRATA_ESTATE     */ "call out of order for the object's state",
+};
+
+char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
+{
+    if (buf == NULL || bufsize == 0)
+        return buf;
+    if (status > STRATA_START_ERROR && status <= STRATA_LAST_ERROR) {
+        apr_cpystrn(buf, strata_messages[status - STRATA_START_ERROR - 1],
+                    bufsize);
+        return buf;
+    }
+    if (status >= STRATA_START_ERROR && status < STRATA_START_ERROR + 1000) {
+        apr_snprintf(buf, bufsize, "unknown strata error %d", (int)status);
+        return buf;
+    }
+    return apr_strerror(status, buf, bufsize);
+}
+
+const char *strata_version(void)
+{
+    return STRATA_VERSION_STRING;
+}

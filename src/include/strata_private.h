@@ -1,0 +1,57 @@
+/*
+ * strata_private.h -- internals shared by the files of src/common.
+ * Nothing here is exported; names carry the strata__ prefix.
+ */
+#ifndef STRATA_PRIVATE_H
+#define STRATA_PRIVATE_H
+
+#include "strata/strata.h"
+#include "strata/stream_type.h"
+
+/* Dispatcher state bits (strata_stream_t.state). */
+#define STRATA__ST_READY      0x01u  /* strata_stream_ready() ran */
+#define STRATA__ST_WRITE_SHUT 0x02u  /* shutdown_write ran */
+#define STRATA__ST_CLOSING    0x04u  /* close in progress */
+#define STRATA__ST_CLOSED     0x08u  /* close finished */
+#define STRATA__ST_EXPLICIT   0x10u  /* strata_close() was called */
+
+/* Directions for the metering helpers. */
+#define STRATA__DIR_READ  0
+#define STRATA__DIR_WRITE 1
+
+struct strata_meter_t {
+    const char *name;
+    volatile apr_uint64_t read_bytes, read_ops, write_bytes, write_ops;
+    volatile apr_uint64_t quota;       /* bytes allowed */
+    volatile apr_uint64_t quota_used;  /* spent + reserved by calls in flight */
+    volatile apr_uint32_t quota_dirs;  /* STRATA_METER_* or 0: no quota */
+};
+
+/*
+ * Begin one metered transfer on @s in direction @dir: checks the stream's
+ * state and capability, then reserves up to @want bytes from every quota
+ * that applies; *grant is what may move (<= want).  STRATA_EQUOTA when a
+ * quota is spent.  Every successful begin must be paired with
+ * strata__io_end(s, dir, grant, moved), which counts one op and the bytes
+ * and gives back what was reserved but not moved.
+ */
+apr_status_t strata__io_begin(strata_stream_t *s, int dir, apr_size_t want,
+                              apr_size_t *grant);
+void strata__io_end(strata_stream_t *s, int dir, apr_size_t grant,
+                    apr_size_t moved);
+/* Undo a begin whose transfer never reached the stream: not an op. */
+void strata__io_cancel(strata_stream_t *s, int dir, apr_size_t grant);
+
+/* Quota reservation on one meter (meter.c): *got is what was reserved
+ * (<= want; want itself when no quota applies to @dir); STRATA_EQUOTA with
+ * nothing reserved when the quota is spent.  Release gives back unused. */
+apr_status_t strata__meter_reserve(strata_meter_t *m, int dir,
+                                   apr_uint64_t want, apr_uint64_t *got);
+void strata__meter_release(strata_meter_t *m, int dir, apr_uint64_t unused);
+void strata__meter_count(strata_meter_t *m, int dir, apr_uint64_t bytes);
+
+/* file.c: the apr_file_t behind a base file stream that the OS may copy
+ * from/to directly (unbuffered, not decorated), or NULL. */
+apr_file_t *strata__file_raw(strata_stream_t *s);
+
+#endif /* STRATA_PRIVATE_H */
