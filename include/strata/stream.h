@@ -33,6 +33,9 @@ typedef struct strata_stream_t strata_stream_t;
 typedef struct strata_stream_type_t strata_stream_type_t;
 typedef struct strata_meter_t strata_meter_t;
 
+/** How many shared meters one stream can feed (strata/meter.h). */
+#define STRATA_STREAM_MAX_METERS 4
+
 /* Construction flags shared by every decorator. */
 /** The decorator closes its inner stream when it is closed. */
 #define STRATA_OWN_INNER 0x0001u

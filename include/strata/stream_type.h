@@ -36,7 +36,6 @@ extern "C" {
 #endif
 
 #define STRATA_STREAM_TYPE_VERSION 1
-#define STRATA_STREAM_MAX_METERS 4
 
 struct strata_stream_type_t {
     int version;                 /**< STRATA_STREAM_TYPE_VERSION */
