@@ -28,13 +28,14 @@ leg() {
                      -DSTRATA_BUILD_BENCH=OFF \
                      "-DSTRATA_TEST_LAUNCHER=valgrind;--quiet;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite;--track-fds=no" ;;
     install)       bash ci/install-check.sh ;;
+    docs)          bash ci/check-docs.sh ;;
     windows)       if [ "${STRATA_SKIP_WINDOWS:-0}" = 1 ]; then echo "leg windows: skipped"
                    else bash ci/win-cross.sh; fi ;;
     *) echo "unknown leg $1"; exit 2 ;;
   esac
 }
 
-LEGS=${*:-gcc-debug gcc-release clang-debug clang-release asan tsan valgrind install windows}
+LEGS=${*:-docs gcc-debug gcc-release clang-debug clang-release asan tsan valgrind install windows}
 for l in $LEGS; do
   leg "$l"
 done
