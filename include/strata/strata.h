@@ -10,5 +10,7 @@
 #include "strata/meter.h"
 #include "strata/file.h"
 #include "strata/memory.h"
+#include "strata/buffered.h"
+#include "strata/pipe.h"
 
 #endif /* STRATA_H */
