@@ -1,1 +1,112 @@
-int main(void){return 0;}
+/*
+ * main.c -- the `strata` command: start APR, parse the global options and
+ * hand over to a subcommand from the table below.
+ */
+#include "tool.h"
+#include "strata_os.h"
+#include <apr_general.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tool_cmd_t {
+    const char *name;
+    tool_cmd_fn *fn;
+    const char *summary;
+} tool_cmd_t;
+
+static const tool_cmd_t tool_cmds[] = {
+    { "cat", tool_cmd_cat, "copy inputs to an output through metered streams" },
+    { NULL, NULL, NULL }
+};
+
+static const tool_option_t main_options[] = {
+    { "help",    'h', NULL, "show this help and exit" },
+    { "version", 'V', NULL, "show the version and exit" },
+    { NULL, 0, NULL, NULL }
+};
+
+static void main_usage(apr_file_t *f)
+{
+    const tool_cmd_t *cmd;
+
+    apr_file_puts("usage: strata [-h | -V] COMMAND [ARGS...]\n"
+                  "\n"
+                  "Metered, stackable byte streams.\n"
+                  "\n"
+                  "commands:\n", f);
+    for (cmd = tool_cmds; cmd->name != NULL; cmd++)
+        apr_file_printf(f, "  %-10s  %s\n", cmd->name, cmd->summary);
+    apr_file_puts("\noptions:\n", f);
+    tool_opts_print(f, main_options);
+    apr_file_puts("\nRun 'strata COMMAND --help' for a command's options.\n", f);
+}
+
+static const tool_cmd_t *main_find(const char *name)
+{
+    const tool_cmd_t *cmd;
+
+    for (cmd = tool_cmds; cmd->name != NULL; cmd++)
+        if (strcmp(cmd->name, name) == 0)
+            return cmd;
+    return NULL;
+}
+
+static int main_dispatch(tool_ctx_t *ctx, int argc, const char *const *argv)
+{
+    tool_opts_t *o = tool_opts_init("strata", argc, argv, main_options, 0,
+                                    ctx->pool);
+    const char *const *rest;
+    const tool_cmd_t *cmd;
+    const char *arg;
+    int ch, rc, n;
+
+    while ((rc = tool_opts_next(o, &ch, &arg)) == 1) {
+        if (ch == 'h') {
+            main_usage(ctx->out);
+            return TOOL_EXIT_OK;
+        }
+        tool_print_version(ctx);    /* 'V' */
+        return TOOL_EXIT_OK;
+    }
+    if (rc < 0) {
+        apr_file_printf(ctx->err, "%s (see 'strata --help')\n",
+                        tool_opts_error(o));
+        return TOOL_EXIT_USAGE;
+    }
+    n = tool_opts_operands(o, &rest);
+    if (n == 0) {
+        tool_usage_error(ctx, "strata", "no command given");
+        return TOOL_EXIT_USAGE;
+    }
+    if ((cmd = main_find(rest[0])) == NULL) {
+        tool_usage_error(ctx, "strata", "unknown command '%s'", rest[0]);
+        return TOOL_EXIT_USAGE;
+    }
+    return cmd->fn(ctx, n, rest);
+}
+
+int main(int argc, const char *const *argv)
+{
+    tool_ctx_t ctx;
+    apr_status_t rv;
+    int rc;
+
+    if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS) {
+        fputs("strata: cannot initialise APR\n", stderr);
+        return TOOL_EXIT_FAIL;
+    }
+    atexit(apr_terminate);
+    strata__os_ignore_sigpipe();
+    memset(&ctx, 0, sizeof(ctx));
+    if ((rv = apr_pool_create(&ctx.pool, NULL)) != APR_SUCCESS
+        || (rv = apr_file_open_stderr(&ctx.err, ctx.pool)) != APR_SUCCESS
+        || (rv = apr_file_open_stdout(&ctx.out, ctx.pool)) != APR_SUCCESS
+        || (rv = apr_file_open_stdin(&ctx.in, ctx.pool)) != APR_SUCCESS) {
+        fputs("strata: cannot set up the standard files\n", stderr);
+        return TOOL_EXIT_FAIL;
+    }
+    rc = main_dispatch(&ctx, argc, argv);
+    apr_pool_destroy(ctx.pool);
+    return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * util.c -- messages and human-readable numbers for the tool.
+ */
+#include "tool.h"
+#include <apr_strings.h>
+#include <stdarg.h>
+
+void tool_error(tool_ctx_t *ctx, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    apr_vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    apr_file_printf(ctx->err, "strata: %s\n", msg);
+}
+
+void tool_usage_error(tool_ctx_t *ctx, const char *prog, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    apr_vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    apr_file_printf(ctx->err, "%s: %s (see '%s --help')\n", prog, msg, prog);
+}
+
+const char *tool_strerror(apr_status_t rv, apr_pool_t *pool)
+{
+    char buf[256];
+
+    return apr_pstrdup(pool, strata_strerror(rv, buf, sizeof(buf)));
+}
+
+void tool_human_size(char *buf, apr_size_t size, apr_uint64_t bytes)
+{
+    static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB",
+                                         "EiB" };
+    double v = (double)bytes;
+    int u = -1;
+
+    if (bytes < 1024) {
+        apr_snprintf(buf, size, "%" APR_UINT64_T_FMT "B", bytes);
+        return;
+    }
+    while (v >= 1024.0 && u < 5) {
+        v /= 1024.0;
+        u++;
+    }
+    /* 1023.95 would print as "1024.0": go up a unit instead. */
+    if (v >= 1023.95 && u < 5) {
+        v /= 1024.0;
+        u++;
+    }
+    apr_snprintf(buf, size, "%.1f%s", v, units[u]);
+}
+
+void tool_human_duration(char *buf, apr_size_t size, apr_uint64_t seconds)
+{
+    apr_uint64_t h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60;
+
+    if (h > 0)
+        apr_snprintf(buf, size, "%" APR_UINT64_T_FMT ":%02u:%02u", h,
+                     (unsigned)m, (unsigned)s);
+    else
+        apr_snprintf(buf, size, "%u:%02u", (unsigned)m, (unsigned)s);
+}
+
+void tool_print_version(tool_ctx_t *ctx)
+{
+    apr_file_printf(ctx->out, "strata %s\n", strata_version());
+}
