@@ -1,0 +1,254 @@
+/*
+ * strata/compress.h -- compression filters as stackable stream decorators.
+ *
+ * Codecs: gzip, zlib and raw deflate (zlib), bzip2 (libbz2), xz (liblzma)
+ * and zstd (libzstd, when the build found it; see strata_codec_available()).
+ * Each codec works in all four directions, each a decorator over any stream:
+ *
+ *   strata_compress_writer()    plain written in, compressed out to inner
+ *   strata_decompress_reader()  compressed read from inner, plain read out
+ *   strata_compress_reader()    plain read from inner, compressed read out
+ *   strata_decompress_writer()  compressed written in, plain out to inner
+ *
+ * Every layer is an ordinary stream and is metered by the dispatcher, so a
+ * gzip writer over a file shows the logical bytes written on the gzip layer
+ * and the compressed bytes on the file layer.
+ *
+ * Errors common to all decoders: STRATA_EBADDATA for corrupt input (bad
+ * magic, bad checksum, invalid bit stream, trailing garbage after a member),
+ * STRATA_ETRUNCATED when the input ends inside a member (or is empty),
+ * STRATA_ELIMIT when a limit of strata_decompress_opts_t is reached.  These
+ * three are sticky: every later read or write of that stream returns the
+ * same code.  Errors of the inner stream (APR_EINTR, APR_EAGAIN, I/O errors)
+ * pass up unchanged and are not sticky: nothing was lost, call again.
+ *
+ * Codec memory is allocated through strata's counting allocator (zlib,
+ * bzip2, liblzma and, where the library allows it, zstd), so it can be
+ * capped (max_memory) and read back (strata_codec_stream_info()).
+ */
+#ifndef STRATA_COMPRESS_H
+#define STRATA_COMPRESS_H
+
+#include "strata/stream.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The codecs.  Values are stable. */
+typedef enum strata_codec_t {
+    STRATA_CODEC_UNKNOWN = -1,  /**< not a codec name / not detected */
+    STRATA_CODEC_NONE = 0,      /**< plain, uncompressed data */
+    STRATA_CODEC_GZIP = 1,      /**< RFC 1952, multi-member */
+    STRATA_CODEC_ZLIB = 2,      /**< RFC 1950 */
+    STRATA_CODEC_DEFLATE = 3,   /**< RFC 1951, raw, no header or checksum */
+    STRATA_CODEC_BZIP2 = 4,
+    STRATA_CODEC_XZ = 5,
+    STRATA_CODEC_ZSTD = 6,
+    STRATA_CODEC_AUTO = 7       /**< decoders only: detect by magic bytes */
+} strata_codec_t;
+
+/** Default level for every codec (gzip/zlib/deflate 6, bzip2 9, xz 6,
+ *  zstd 3). */
+#define STRATA_LEVEL_DEFAULT (-1)
+
+/** Default bound on the number of codec layers in one stack. */
+#define STRATA_CODEC_MAX_DEPTH 5
+
+/**
+ * The codec called @a name (case-insensitive): "gzip" ("gz"), "zlib",
+ * "deflate" ("raw"), "bzip2" ("bz2"), "xz", "zstd" ("zst"), "auto", "none".
+ * STRATA_CODEC_UNKNOWN for anything else, and for "zstd" when the library
+ * was built without zstd.
+ */
+STRATA_API strata_codec_t strata_codec_from_name(const char *name);
+
+/** The canonical name of @a codec ("gzip", ...), or "unknown". */
+STRATA_API const char *strata_codec_name(strata_codec_t codec);
+
+/** Non-zero if @a codec can be used in this build (zstd may be absent). */
+STRATA_API int strata_codec_available(strata_codec_t codec);
+
+/**
+ * Identify compressed data by the magic bytes at the start of @a buf:
+ * gzip 1f 8b 08, bzip2 "BZh1".."BZh9", xz fd "7zXZ" 00, zstd 28 b5 2f fd
+ * (or a skippable frame), zlib a valid two-byte header (CM 8, window <= 32K,
+ * no preset dictionary).  Returns the codec; STRATA_CODEC_NONE when no
+ * magic can match; STRATA_CODEC_AUTO when @a len is too short to decide
+ * (give more bytes, or treat as NONE at the end of input).  Raw deflate has
+ * no magic and is never detected.
+ */
+STRATA_API strata_codec_t strata_codec_detect(const void *buf, apr_size_t len);
+
+/** Options for the compressing directions; zero-filled means defaults
+ *  except level, so start from strata_compress_opts_init(). */
+typedef struct strata_compress_opts_t {
+    /** STRATA_LEVEL_DEFAULT or the codec's range: gzip/zlib/deflate 0..9,
+     *  bzip2 1..9, xz 0..9, zstd 1..ZSTD_maxCLevel().  Else APR_EINVAL. */
+    int level;
+    /** Worker threads; 0 or 1: none.  gzip writer: parallel blocks on an
+     *  apr_thread_pool (the gzip reader ignores it); xz: liblzma's
+     *  multi-threaded encoder; zstd: libzstd's workers (when built with
+     *  them); others ignore it. */
+    unsigned threads;
+    /** Parallel gzip: uncompressed bytes per block; 0 = 128 KiB. */
+    apr_size_t block_size;
+    /** Parallel gzip: 0 = one gzip member with sync points between blocks
+     *  (as pigz writes), non-zero = one independent member per block. */
+    int gzip_members;
+    /** Cap on the codec's own memory in bytes; 0 = no cap.  Reaching it
+     *  fails with STRATA_ELIMIT. */
+    apr_size_t max_memory;
+} strata_compress_opts_t;
+
+/** Options for the decompressing directions; start from
+ *  strata_decompress_opts_init(). */
+typedef struct strata_decompress_opts_t {
+    /** Most plain bytes this layer produces; 0 = no limit.  Reaching it
+     *  while more output would follow gives STRATA_ELIMIT; exactly
+     *  max_output bytes of output is fine. */
+    apr_uint64_t max_output;
+    /** Most plain bytes per compressed byte seen so far; 0 = no limit.
+     *  Checked as: output <= max_ratio * compressed_input + ratio_grace,
+     *  at every point of the stream, never produced past. */
+    apr_uint64_t max_ratio;
+    /** Output always allowed regardless of the ratio; 0 = 1 MiB. */
+    apr_uint64_t ratio_grace;
+    /** Cap on the decoder's own memory (xz dictionary, zstd window, ...);
+     *  0 = 256 MiB.  A stream that declares more gives STRATA_ELIMIT. */
+    apr_size_t max_memory;
+    /** Non-zero: stop after the first member/stream and ignore what
+     *  follows (reader: not read further; writer: accepted and dropped).
+     *  Default: concatenated members are all decoded, and anything after
+     *  a member that is not a valid member is STRATA_EBADDATA. */
+    int first_member_only;
+    /** With STRATA_CODEC_AUTO: data with no known magic passes through
+     *  unchanged instead of failing with STRATA_EBADDATA. */
+    int passthrough;
+    /** Most codec layers in the stack including this one; 0 =
+     *  STRATA_CODEC_MAX_DEPTH.  A deeper stack is refused (STRATA_ELIMIT). */
+    unsigned max_depth;
+} strata_decompress_opts_t;
+
+/** Fill @a o with the defaults (level STRATA_LEVEL_DEFAULT, no threads). */
+STRATA_API void strata_compress_opts_init(strata_compress_opts_t *o);
+
+/** Fill @a o with the defaults (no output/ratio limit, 256 MiB memory,
+ *  all members, no pass-through). */
+STRATA_API void strata_decompress_opts_init(strata_decompress_opts_t *o);
+
+/**
+ * Create a compressing writer over @a inner (which must be writable):
+ * bytes written to it are compressed with @a codec and written to @a inner.
+ * strata_flush() with STRATA_FLUSH_BUFFERS writes what the codec has
+ * already emitted; with STRATA_FLUSH_SYNC (or _DURABLE) it first makes all
+ * input so far decodable (zlib sync flush, bzip2 end of block, xz block
+ * flush, zstd frame flush), then flushes @a inner with the same mode.
+ * strata_shutdown_write() / strata_close() write the trailer; then, with
+ * STRATA_OWN_INNER, the inner stream is shut down too, else only flushed
+ * (so more may be written to it, e.g. another member).
+ * A write that fails on @a inner after accepting input reports the accepted
+ * count with APR_SUCCESS; the compressed bytes wait and go out first on the
+ * next call: nothing is lost.  Shutdown retries APR_EINTR/APR_EAGAIN a
+ * bounded number of times.
+ * @a opts may be NULL (defaults).  Returns APR_EINVAL for a bad codec,
+ * level or stream, STRATA_ENOTSUP for a codec absent from the build,
+ * APR_ENOMEM / STRATA_ELIMIT if the codec cannot be set up; on failure
+ * @a inner is untouched.  With threads > 1 and gzip the writer is the
+ * parallel one (see strata_compress_opts_t).
+ */
+STRATA_API apr_status_t strata_compress_writer(strata_stream_t **out,
+                                               strata_stream_t *inner,
+                                               strata_codec_t codec,
+                                               const strata_compress_opts_t *opts,
+                                               unsigned flags, apr_pool_t *pool);
+
+/**
+ * Create a compressing reader over @a inner (which must be readable): reads
+ * return the compressed form of what @a inner yields; at @a inner's EOF the
+ * trailer follows, then APR_EOF.  Errors of @a inner pass up with 0 bytes
+ * and the call can be repeated.  Arguments and failures as
+ * strata_compress_writer().
+ */
+STRATA_API apr_status_t strata_compress_reader(strata_stream_t **out,
+                                               strata_stream_t *inner,
+                                               strata_codec_t codec,
+                                               const strata_compress_opts_t *opts,
+                                               unsigned flags, apr_pool_t *pool);
+
+/**
+ * Create a decompressing reader over @a inner: reads return the plain data
+ * of the compressed stream @a inner yields, to its end (all members unless
+ * first_member_only), then APR_EOF.  @a codec may be STRATA_CODEC_AUTO.
+ * Errors: see the top of this header.  @a opts may be NULL.  Construction
+ * fails with STRATA_ELIMIT when the stack would have more than max_depth
+ * codec layers, APR_EINVAL for bad arguments, STRATA_ENOTSUP for an absent
+ * codec; @a inner is then untouched.
+ */
+STRATA_API apr_status_t strata_decompress_reader(strata_stream_t **out,
+                                                 strata_stream_t *inner,
+                                                 strata_codec_t codec,
+                                                 const strata_decompress_opts_t *opts,
+                                                 unsigned flags, apr_pool_t *pool);
+
+/**
+ * Create a decompressing writer over @a inner: compressed bytes written to
+ * it are decoded and the plain data written to @a inner.  A write reports
+ * the compressed bytes accepted; a decoding error or limit comes with the
+ * count accepted before it.  strata_shutdown_write() / strata_close() fail
+ * with STRATA_ETRUNCATED if the input ended inside a member (or was empty),
+ * then shut down (STRATA_OWN_INNER) or flush @a inner.  Else as
+ * strata_decompress_reader().
+ */
+STRATA_API apr_status_t strata_decompress_writer(strata_stream_t **out,
+                                                 strata_stream_t *inner,
+                                                 strata_codec_t codec,
+                                                 const strata_decompress_opts_t *opts,
+                                                 unsigned flags, apr_pool_t *pool);
+
+/**
+ * Stack decompressing readers over @a inner as long as the data is
+ * compressed (auto-detected, e.g. a .tar.gz.xz), with pass-through at the
+ * bottom of plain data, at most @a opts->max_depth layers.  *out is the
+ * top; every layer owns the one below it, and the bottom one owns @a inner
+ * if @a flags has STRATA_OWN_INNER.  *depth (may be NULL) is the number of
+ * layers made (0: @a inner was plain; *out is then still a pass-through
+ * reader).  STRATA_ELIMIT if the data is still compressed at max_depth.
+ * Reads ahead a few bytes of each layer (retrying APR_EINTR): an error of
+ * @a inner (APR_EAGAIN too) fails the call and nothing is left behind
+ * except @a inner, whose bytes read so far are lost.
+ */
+STRATA_API apr_status_t strata_decompress_auto_stack(strata_stream_t **out,
+                                                     strata_stream_t *inner,
+                                                     const strata_decompress_opts_t *opts,
+                                                     unsigned flags,
+                                                     unsigned *depth,
+                                                     apr_pool_t *pool);
+
+/** What a codec layer reports about itself. */
+typedef struct strata_codec_info_t {
+    strata_codec_t codec;       /**< the codec (detected one for AUTO;
+                                     NONE for plain pass-through, AUTO
+                                     before detection) */
+    int compressing;            /**< non-zero: compressor */
+    unsigned threads;           /**< worker threads in use (0: none) */
+    apr_uint64_t plain_bytes;   /**< uncompressed bytes in or out */
+    apr_uint64_t coded_bytes;   /**< compressed bytes in or out */
+    apr_uint64_t members;       /**< members / streams / frames finished */
+    apr_size_t mem_current;     /**< codec memory now held */
+    apr_size_t mem_peak;        /**< high-water mark of codec memory */
+} strata_codec_info_t;
+
+/** Fill @a info for the codec layer @a s.  APR_EINVAL if @a s is not a
+ *  codec stream (made by this header's constructors).  Works on a closed
+ *  stream (memory figures are then 0 and the peak stays). */
+STRATA_API apr_status_t strata_codec_stream_info(strata_stream_t *s,
+                                                 strata_codec_info_t *info);
+
+/** Non-zero if @a s is a codec layer made by this header. */
+STRATA_API int strata_stream_is_codec(const strata_stream_t *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STRATA_COMPRESS_H */

@@ -1,0 +1,522 @@
+/*
+ * compress_gzip_parallel.c -- the gzip writer with threads > 1.
+ *
+ * Input is cut into blocks (block_size, at least 32 KiB); each block is
+ * deflated on a worker of an apr_thread_pool and the results are written
+ * in order by the caller's thread.  Two output forms, both standard:
+ *  - one gzip member (default, as pigz writes): each block is raw deflate
+ *    primed with the previous block's last 32 KiB as dictionary and ended
+ *    by a sync flush; the writer adds the header, an empty final block and
+ *    the trailer, whose CRC is combined from the blocks' (crc32_combine);
+ *  - one independent gzip member per block (gzip_members).
+ * At most 2 * threads + 2 blocks are in flight, so memory stays bounded;
+ * every buffer and deflate state comes from the counting allocator.
+ */
+#include "strata_codec_private.h"
+#include <apr_thread_pool.h>
+#include <apr_thread_mutex.h>
+#include <apr_thread_cond.h>
+#include <string.h>
+#include <zlib.h>
+
+#define PGZ_DICT        32768
+#define PGZ_MIN_BLOCK   PGZ_DICT
+#define PGZ_DEF_BLOCK   ((apr_size_t)128 * 1024)
+#define PGZ_MAX_BLOCK   ((apr_size_t)64 * 1024 * 1024)
+
+typedef struct pgz_stream_t pgz_stream_t;
+
+typedef struct pgz_zs_t {             /* a deflate state, reused */
+    struct pgz_zs_t *next;
+    z_stream z;
+} pgz_zs_t;
+
+typedef enum pgz_job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE } pgz_job_state;
+
+typedef struct pgz_job_t {
+    pgz_stream_t *owner;
+    pgz_job_state state;             /* JOB_DONE is set under owner->mu */
+    int first;                       /* the stream's first block */
+    unsigned char *in;               /* block_size */
+    apr_size_t in_len;
+    unsigned char *dict;             /* PGZ_DICT */
+    apr_size_t dict_len;
+    unsigned char *out;
+    apr_size_t out_cap, out_len, out_pos;
+    apr_uint32_t crc;
+    int crc_taken;                   /* folded into the stream's CRC */
+    apr_status_t rv;
+} pgz_job_t;
+
+struct pgz_stream_t {
+    strata_stream_t base;            /* must be first */
+    strata__alloc_t alloc;
+    apr_pool_t *tpool;               /* own top-level pool: thread pool, mutex,
+                                        cond; destroyed by close, so a pool
+                                        clear cannot take it away first */
+    apr_thread_pool_t *tp;
+    apr_thread_mutex_t *mu;
+    apr_thread_cond_t *cv;
+    pgz_zs_t *zfree;                 /* under mu */
+    pgz_job_t *jobs;                 /* ring of njobs, in stream order */
+    unsigned njobs, head, count;     /* queued or done, oldest at head */
+    pgz_job_t *cur;                  /* being filled (not in the ring count) */
+    apr_size_t block;
+    int level, members;
+    unsigned threads;
+    unsigned char dict[PGZ_DICT];    /* the last 32 KiB of input submitted */
+    apr_size_t dict_len;
+    apr_uint32_t crc;                /* single member: CRC of all input */
+    apr_uint64_t plain, coded, blocks;
+    unsigned char tail[16];          /* final block + trailer, pending */
+    apr_size_t tail_len, tail_pos;
+    int finished;
+    apr_status_t err;                /* sticky */
+};
+
+/* ---- the worker ------------------------------------------------------------ */
+
+static voidpf pgz_zalloc(voidpf opaque, uInt items, uInt size)
+{
+    return strata__alloc_n(opaque, items, size);
+}
+
+static void pgz_zfree(voidpf opaque, voidpf p)
+{
+    strata__alloc_free(opaque, p);
+}
+
+static pgz_zs_t *pgz_get_z(pgz_stream_t *g)
+{
+    pgz_zs_t *zs;
+
+    apr_thread_mutex_lock(g->mu);
+    zs = g->zfree;
+    if (zs != NULL)
+        g->zfree = zs->next;
+    apr_thread_mutex_unlock(g->mu);
+    if (zs != NULL) {
+        deflateReset(&zs->z);
+        return zs;
+    }
+    zs = strata__alloc(&g->alloc, sizeof(*zs));
+    if (zs == NULL)
+        return NULL;
+    memset(zs, 0, sizeof(*zs));
+    zs->z.zalloc = pgz_zalloc;
+    zs->z.zfree = pgz_zfree;
+    zs->z.opaque = &g->alloc;
+    if (deflateInit2(&zs->z, g->level, Z_DEFLATED, -15, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
+        strata__alloc_free(&g->alloc, zs);
+        return NULL;
+    }
+    return zs;
+}
+
+static void pgz_put_z(pgz_stream_t *g, pgz_zs_t *zs)
+{
+    apr_thread_mutex_lock(g->mu);
+    zs->next = g->zfree;
+    g->zfree = zs;
+    apr_thread_mutex_unlock(g->mu);
+}
+
+static apr_size_t pgz_put_header(unsigned char *p, int level)
+{
+    static const unsigned char hdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+
+    memcpy(p, hdr, 10);
+    p[8] = level >= 9 ? 2 : level == 1 ? 4 : 0;
+    return 10;
+}
+
+static void pgz_put_le32(unsigned char *p, apr_uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* Deflate one block into job->out; the block is at most 64 MiB, so its
+ * sizes fit zlib's uInt. */
+static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
+{
+    pgz_zs_t *zs = pgz_get_z(g);
+    z_stream *z;
+    int ret;
+
+    if (zs == NULL)
+        return strata__alloc_status(&g->alloc);
+    z = &zs->z;
+    job->out_len = 0;
+    if (g->members || job->first)
+        job->out_len = pgz_put_header(job->out, g->level);
+    if (!g->members && job->dict_len > 0)
+        deflateSetDictionary(z, job->dict, (uInt)job->dict_len);
+    z->next_in = job->in;
+    z->avail_in = (uInt)job->in_len;
+    z->next_out = job->out + job->out_len;
+    z->avail_out = (uInt)(job->out_cap - job->out_len - 8);
+    ret = deflate(z, g->members ? Z_FINISH : Z_SYNC_FLUSH);
+    if (z->avail_in != 0 || (ret != Z_OK && ret != Z_STREAM_END)
+        || z->avail_out == 0) {
+        pgz_put_z(g, zs);
+        return APR_EGENERAL;             /* out_cap is a true bound */
+    }
+    job->out_len = (apr_size_t)(z->next_out - job->out);
+    pgz_put_z(g, zs);
+    job->crc = (apr_uint32_t)crc32(0, job->in, (uInt)job->in_len);
+    if (g->members) {
+        pgz_put_le32(job->out + job->out_len, job->crc);
+        pgz_put_le32(job->out + job->out_len + 4, (apr_uint32_t)job->in_len);
+        job->out_len += 8;
+    }
+    return APR_SUCCESS;
+}
+
+static void *APR_THREAD_FUNC pgz_work(apr_thread_t *t, void *data)
+{
+    pgz_job_t *job = data;
+    pgz_stream_t *g = job->owner;
+    apr_status_t rv = pgz_deflate(g, job);
+
+    apr_thread_mutex_lock(g->mu);
+    job->rv = rv;
+    job->state = JOB_DONE;
+    apr_thread_cond_broadcast(g->cv);
+    apr_thread_mutex_unlock(g->mu);
+    return NULL;
+}
+
+/* ---- the writer side -------------------------------------------------------- */
+
+static apr_status_t pgz_fail(pgz_stream_t *g, apr_status_t rv)
+{
+    if (g->err == APR_SUCCESS)
+        g->err = rv;
+    return rv;
+}
+
+static apr_status_t pgz_job_alloc(pgz_stream_t *g, pgz_job_t *job)
+{
+    apr_size_t b = g->block;
+
+    job->owner = g;
+    job->in = strata__alloc(&g->alloc, b);
+    job->dict = strata__alloc(&g->alloc, PGZ_DICT);
+    /* deflate's worst case (stored blocks) plus header, flush, trailer */
+    job->out_cap = b + (b >> 12) + (b >> 14) + 5 * (b / 16383 + 1) + 64;
+    job->out = strata__alloc(&g->alloc, job->out_cap);
+    if (job->in == NULL || job->dict == NULL || job->out == NULL)
+        return strata__alloc_status(&g->alloc);
+    return APR_SUCCESS;
+}
+
+/* A block to fill: the free slot after the ring's last, once one is free. */
+static pgz_job_t *pgz_slot(pgz_stream_t *g)
+{
+    pgz_job_t *job;
+
+    if (g->count == g->njobs)
+        return NULL;
+    job = &g->jobs[(g->head + g->count) % g->njobs];
+    if (job->in == NULL && pgz_job_alloc(g, job) != APR_SUCCESS) {
+        pgz_fail(g, strata__alloc_status(&g->alloc));
+        return NULL;
+    }
+    job->state = JOB_FILLING;
+    job->in_len = 0;
+    job->out_pos = 0;
+    job->crc_taken = 0;
+    return job;
+}
+
+static apr_status_t pgz_submit(pgz_stream_t *g)
+{
+    pgz_job_t *job = g->cur;
+    apr_size_t keep;
+    apr_status_t rv;
+
+    job->first = g->blocks == 0;
+    job->dict_len = g->dict_len;
+    if (g->dict_len)
+        memcpy(job->dict, g->dict, g->dict_len);
+    /* the next block's dictionary: the last 32 KiB of input so far */
+    if (job->in_len >= PGZ_DICT) {
+        memcpy(g->dict, job->in + job->in_len - PGZ_DICT, PGZ_DICT);
+        g->dict_len = PGZ_DICT;
+    } else {
+        keep = PGZ_DICT - job->in_len;
+        if (keep > g->dict_len)
+            keep = g->dict_len;
+        memmove(g->dict, g->dict + g->dict_len - keep, keep);
+        memcpy(g->dict + keep, job->in, job->in_len);
+        g->dict_len = keep + job->in_len;
+    }
+    g->blocks++;
+    g->cur = NULL;
+    g->count++;
+    apr_thread_mutex_lock(g->mu);
+    job->state = JOB_QUEUED;
+    apr_thread_mutex_unlock(g->mu);
+    rv = apr_thread_pool_push(g->tp, pgz_work, job, APR_THREAD_TASK_PRIORITY_NORMAL,
+                              g);
+    if (rv != APR_SUCCESS) {               /* run it here instead */
+        pgz_work(NULL, job);
+    }
+    return APR_SUCCESS;
+}
+
+/* Write the oldest block out; @wait: block until it is compressed.
+ * APR_INCOMPLETE when it is not ready and !wait. */
+static apr_status_t pgz_retire(pgz_stream_t *g, int wait, int final)
+{
+    pgz_job_t *job = &g->jobs[g->head];
+    apr_size_t n;
+    apr_status_t rv;
+
+    apr_thread_mutex_lock(g->mu);
+    while (job->state != JOB_DONE && wait)
+        apr_thread_cond_wait(g->cv, g->mu);
+    rv = job->state == JOB_DONE ? job->rv : APR_INCOMPLETE;
+    apr_thread_mutex_unlock(g->mu);
+    if (rv == APR_INCOMPLETE)
+        return rv;
+    if (rv != APR_SUCCESS)
+        return pgz_fail(g, rv);
+    if (!job->crc_taken && !g->members) {
+        g->crc = job->first ? job->crc
+               : (apr_uint32_t)crc32_combine(g->crc, job->crc,
+                                             (z_off_t)job->in_len);
+        job->crc_taken = 1;
+    }
+    while (job->out_pos < job->out_len) {
+        if (final)
+            rv = strata__codec_write_out(g->base.inner, job->out + job->out_pos,
+                                         job->out_len - job->out_pos, &n);
+        else
+            rv = strata_write(g->base.inner, job->out + job->out_pos,
+                              job->out_len - job->out_pos, &n);
+        job->out_pos += n;
+        g->coded += n;
+        if (rv != APR_SUCCESS)
+            return rv;                  /* the rest goes on the next call */
+    }
+    if (g->members)
+        g->crc = 0;
+    job->state = JOB_FREE;
+    g->head = (g->head + 1) % g->njobs;
+    g->count--;
+    return APR_SUCCESS;
+}
+
+static apr_status_t pgz_write(strata_stream_t *s, const void *buf,
+                              apr_size_t len, apr_size_t *n)
+{
+    pgz_stream_t *g = (pgz_stream_t *)s;
+    const unsigned char *p = buf;
+    apr_size_t take;
+    apr_status_t rv;
+
+    if (g->err)
+        return g->err;
+    while (*n < len) {
+        /* write out what is ready, without waiting */
+        while (g->count > 0 && (rv = pgz_retire(g, 0, 0)) != APR_INCOMPLETE) {
+            if (rv != APR_SUCCESS)
+                return *n > 0 && rv != g->err ? APR_SUCCESS : rv;
+        }
+        if (g->cur == NULL && (g->cur = pgz_slot(g)) == NULL) {
+            if (g->err)
+                return g->err;
+            rv = pgz_retire(g, 1, 0);    /* all slots busy: wait for one */
+            if (rv != APR_SUCCESS)
+                return *n > 0 && rv != g->err ? APR_SUCCESS : rv;
+            continue;
+        }
+        take = g->block - g->cur->in_len;
+        if (take > len - *n)
+            take = len - *n;
+        memcpy(g->cur->in + g->cur->in_len, p + *n, take);
+        g->cur->in_len += take;
+        *n += take;
+        g->plain += take;
+        if (g->cur->in_len == g->block)
+            pgz_submit(g);
+    }
+    return APR_SUCCESS;
+}
+
+/* Submit the partial block and write out everything. */
+static apr_status_t pgz_drain_all(pgz_stream_t *g, int final)
+{
+    apr_status_t rv;
+
+    if (g->cur != NULL && g->cur->in_len > 0)
+        pgz_submit(g);
+    while (g->count > 0)
+        if ((rv = pgz_retire(g, 1, final)) != APR_SUCCESS)
+            return rv;
+    return APR_SUCCESS;
+}
+
+static apr_status_t pgz_flush(strata_stream_t *s, int mode)
+{
+    pgz_stream_t *g = (pgz_stream_t *)s;
+    apr_status_t rv;
+
+    if (g->err)
+        return g->err;
+    if (mode >= STRATA_FLUSH_SYNC) {
+        if ((rv = pgz_drain_all(g, 0)) != APR_SUCCESS)
+            return rv;
+    } else {
+        while (g->count > 0 && (rv = pgz_retire(g, 0, 0)) != APR_INCOMPLETE)
+            if (rv != APR_SUCCESS)
+                return rv;
+    }
+    return strata_flush(s->inner, mode);
+}
+
+static apr_status_t pgz_shutdown(strata_stream_t *s)
+{
+    pgz_stream_t *g = (pgz_stream_t *)s;
+    apr_status_t rv = g->err, rv2;
+    apr_size_t n;
+
+    if (rv == APR_SUCCESS)
+        rv = pgz_drain_all(g, 1);
+    if (rv == APR_SUCCESS) {
+        apr_size_t t = 0;
+        if (g->blocks == 0)                 /* empty input: one empty member */
+            t = pgz_put_header(g->tail, g->level);
+        if (g->blocks == 0 || !g->members) {
+            g->tail[t++] = 0x03;            /* empty final fixed block */
+            g->tail[t++] = 0x00;
+            pgz_put_le32(g->tail + t, g->members ? 0 : g->crc);
+            pgz_put_le32(g->tail + t + 4, (apr_uint32_t)g->plain);
+            t += 8;
+        }
+        rv = strata__codec_write_out(s->inner, g->tail, t, &n);
+        g->coded += n;
+        if (rv == APR_SUCCESS)
+            g->finished = 1;
+    }
+    if ((s->flags & STRATA_OWN_INNER)
+        && (strata_stream_caps(s->inner) & STRATA_CAP_WRITE))
+        rv2 = strata_shutdown_write(s->inner);
+    else
+        rv2 = strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
+    return rv != APR_SUCCESS ? rv : rv2;
+}
+
+/* The one cleanup path: wait for the workers, stop the pool, free all. */
+static void pgz_release(pgz_stream_t *g)
+{
+    pgz_zs_t *zs;
+    unsigned i;
+
+    if (g->tp != NULL) {
+        apr_thread_mutex_lock(g->mu);
+        for (i = 0; i < g->njobs; i++)
+            while (g->jobs[i].state == JOB_QUEUED)
+                apr_thread_cond_wait(g->cv, g->mu);
+        apr_thread_mutex_unlock(g->mu);
+        apr_thread_pool_destroy(g->tp);
+        g->tp = NULL;
+    }
+    while ((zs = g->zfree) != NULL) {
+        g->zfree = zs->next;
+        deflateEnd(&zs->z);
+        strata__alloc_free(&g->alloc, zs);
+    }
+    for (i = 0; g->jobs != NULL && i < g->njobs; i++) {
+        strata__alloc_free(&g->alloc, g->jobs[i].in);
+        strata__alloc_free(&g->alloc, g->jobs[i].dict);
+        strata__alloc_free(&g->alloc, g->jobs[i].out);
+        g->jobs[i].in = g->jobs[i].dict = g->jobs[i].out = NULL;
+    }
+}
+
+static apr_status_t pgz_close(strata_stream_t *s)
+{
+    pgz_stream_t *g = (pgz_stream_t *)s;
+
+    pgz_release(g);
+    apr_pool_destroy(g->tpool);
+    g->tpool = NULL;
+    return APR_SUCCESS;
+}
+
+static apr_status_t pgz_control(strata_stream_t *s, int op, void *arg)
+{
+    return strata_control(s->inner, op, arg);
+}
+
+const strata_stream_type_t strata__gzip_parallel_type = {
+    STRATA_STREAM_TYPE_VERSION, "gzip", STRATA_CAP_WRITE,
+    sizeof(pgz_stream_t),
+    NULL, pgz_write, pgz_flush, NULL, pgz_shutdown, pgz_close, pgz_control
+};
+
+apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
+                                          strata_stream_t *inner,
+                                          const strata_compress_opts_t *opts,
+                                          int level, unsigned flags,
+                                          apr_pool_t *pool)
+{
+    strata_stream_t *s;
+    pgz_stream_t *g;
+    apr_status_t rv;
+
+    rv = strata_stream_alloc(&s, &strata__gzip_parallel_type, inner, flags,
+                             pool);
+    if (rv != APR_SUCCESS)
+        return rv;
+    g = (pgz_stream_t *)s;
+    strata__alloc_init(&g->alloc, opts->max_memory);
+    g->level = level;
+    g->members = opts->gzip_members;
+    g->threads = opts->threads;
+    g->block = opts->block_size ? opts->block_size : PGZ_DEF_BLOCK;
+    if (g->block < PGZ_MIN_BLOCK)
+        g->block = PGZ_MIN_BLOCK;
+    if (g->block > PGZ_MAX_BLOCK)
+        g->block = PGZ_MAX_BLOCK;
+    g->njobs = 2 * g->threads + 2;
+    g->jobs = apr_pcalloc(pool, g->njobs * sizeof(pgz_job_t));
+    if ((rv = apr_pool_create(&g->tpool, NULL)) != APR_SUCCESS)
+        return rv;
+    rv = apr_thread_mutex_create(&g->mu, APR_THREAD_MUTEX_DEFAULT, g->tpool);
+    if (rv == APR_SUCCESS)
+        rv = apr_thread_cond_create(&g->cv, g->tpool);
+    if (rv == APR_SUCCESS)
+        rv = apr_thread_pool_create(&g->tp, g->threads, g->threads, g->tpool);
+    if (rv != APR_SUCCESS) {
+        g->tp = NULL;
+        apr_pool_destroy(g->tpool);
+        return rv;
+    }
+    strata_stream_ready(s);
+    *out = s;
+    return APR_SUCCESS;
+}
+
+apr_status_t strata__gzip_parallel_info(strata_stream_t *s,
+                                        strata_codec_info_t *info)
+{
+    pgz_stream_t *g = (pgz_stream_t *)s;
+
+    memset(info, 0, sizeof(*info));
+    info->codec = STRATA_CODEC_GZIP;
+    info->compressing = 1;
+    info->threads = g->threads;
+    info->plain_bytes = g->plain;
+    info->coded_bytes = g->coded;
+    info->members = g->members ? g->blocks : (apr_uint64_t)g->finished;
+    info->mem_current = (apr_size_t)g->alloc.current;
+    info->mem_peak = (apr_size_t)g->alloc.peak;
+    return APR_SUCCESS;
+}

@@ -1,0 +1,109 @@
+/*
+ * strata_codec_private.h -- the codec engine shared by the compression
+ * decorators (compress_stream.c, compress_gzip_parallel.c) and the codec
+ * back ends (codec_zlib.c, codec_bzip2.c, codec_xz.c, codec_zstd.c).
+ *
+ * An engine is one codec in one direction with a zlib-like interface: the
+ * caller sets next_in/avail_in and next_out/avail_out (apr_size_t; back ends
+ * feed their libraries in bounded pieces) and calls run with an op.
+ */
+#ifndef STRATA_CODEC_PRIVATE_H
+#define STRATA_CODEC_PRIVATE_H
+
+#include "strata_private.h"
+#include "strata/compress.h"
+
+/* ---- the counting allocator ---------------------------------------------- */
+
+/* Every codec allocation goes through this; counters are atomic because
+ * liblzma's and libzstd's workers may allocate from their threads. */
+typedef struct strata__alloc_t {
+    volatile apr_uint64_t current;   /* bytes held */
+    volatile apr_uint64_t peak;      /* high-water mark */
+    apr_uint64_t cap;                /* 0: none */
+    volatile apr_uint32_t refused;   /* an allocation hit the cap */
+} strata__alloc_t;
+
+void strata__alloc_init(strata__alloc_t *a, apr_size_t cap);
+void *strata__alloc(strata__alloc_t *a, apr_size_t size);
+void *strata__alloc_n(strata__alloc_t *a, apr_size_t n, apr_size_t size);
+void strata__alloc_free(strata__alloc_t *a, void *p);
+/* STRATA_ELIMIT if the cap refused an allocation, else APR_ENOMEM. */
+apr_status_t strata__alloc_status(strata__alloc_t *a);
+
+/* ---- the engine ---------------------------------------------------------- */
+
+/* Ops for run(). */
+#define STRATA__OP_RUN    0   /* consume input, produce what is ready */
+#define STRATA__OP_SYNC   1   /* encoder: make all input so far decodable */
+#define STRATA__OP_FINISH 2   /* encoder: write the trailer; decoder: the
+                                 input has ended (self_concat back ends) */
+
+typedef struct strata__codec_t strata__codec_t;
+
+typedef struct strata__codec_vt {
+    /* Advance the codec.  Returns APR_SUCCESS (progress or not: the caller
+     * compares the pointers), APR_EOF when the op is complete (encoder:
+     * SYNC done / FINISH done; decoder: a member/stream ended), or
+     * STRATA_EBADDATA, STRATA_ETRUNCATED, STRATA_ELIMIT, APR_ENOMEM. */
+    apr_status_t (*run)(strata__codec_t *c, int op);
+    /* Decoder: be ready for the next member.  */
+    apr_status_t (*reset)(strata__codec_t *c);
+    /* Release everything; safe to call once after a successful init. */
+    void (*end)(strata__codec_t *c);
+} strata__codec_vt;
+
+struct strata__codec_t {
+    const strata__codec_vt *vt;
+    strata_codec_t codec;
+    int encode;
+    const unsigned char *next_in;
+    apr_size_t avail_in;
+    unsigned char *next_out;
+    apr_size_t avail_out;
+    int self_concat;            /* decoder walks concatenated streams itself
+                                   and needs OP_FINISH at the end of input */
+    int level;
+    unsigned threads;
+    apr_uint64_t max_memory;    /* decoder memory limit (xz, zstd) */
+    int first_only;
+    strata__alloc_t *alloc;     /* owned by the stream */
+    void *state;                /* the back end's, from alloc */
+};
+
+/* Back ends: set up @c (codec, encode, level, threads, alloc, max_memory,
+ * first_only already filled in).  On failure nothing is left allocated. */
+apr_status_t strata__zlib_init(strata__codec_t *c);
+apr_status_t strata__bzip2_init(strata__codec_t *c);
+apr_status_t strata__xz_init(strata__codec_t *c);
+apr_status_t strata__zstd_init(strata__codec_t *c);
+
+/* Dispatch to the back end for c->codec; checks and defaults the level. */
+apr_status_t strata__codec_init(strata__codec_t *c);
+
+/* Resolve STRATA_LEVEL_DEFAULT and check the range: APR_EINVAL. */
+apr_status_t strata__codec_level(strata_codec_t codec, int level, int *out);
+
+/* Number of codec layers in the chain from @s down (0 if none). */
+unsigned strata__codec_depth(const strata_stream_t *s);
+
+/* The parallel gzip writer (compress_gzip_parallel.c). */
+apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
+                                          strata_stream_t *inner,
+                                          const strata_compress_opts_t *opts,
+                                          int level, unsigned flags,
+                                          apr_pool_t *pool);
+extern const strata_stream_type_t strata__gzip_parallel_type;
+apr_status_t strata__gzip_parallel_info(strata_stream_t *s,
+                                        strata_codec_info_t *info);
+
+/* Write all of out[0..len) to @inner for a shutdown path: retries
+ * APR_EINTR, APR_EAGAIN and short writes a bounded number of times. */
+apr_status_t strata__codec_write_out(strata_stream_t *inner,
+                                     const unsigned char *buf,
+                                     apr_size_t len, apr_size_t *done);
+
+/* Largest piece handed to a library whose sizes are unsigned int. */
+#define STRATA__CODEC_PIECE ((apr_size_t)1 << 30)
+
+#endif /* STRATA_CODEC_PRIVATE_H */
