@@ -9,6 +9,8 @@
 #include "strata_pipe_private.h"
 #include <apr_atomic.h>
 #include <apr_thread_mutex.h>
+#include <apr_allocator.h>
+#include <apr_time.h>
 #include <stdlib.h>
 
 struct strata_chunk_pool_t {
@@ -32,6 +34,25 @@ static apr_status_t chunk_pool_cleanup(void *data)
     return APR_SUCCESS;
 }
 
+/* Set up @cp with its mutex in @pool; the spare chunks are freed when
+ * @pool goes. */
+static apr_status_t chunk_pool_init(strata_chunk_pool_t *cp,
+                                    apr_size_t chunk_size,
+                                    apr_size_t max_spare, apr_pool_t *pool)
+{
+    apr_status_t rv;
+
+    cp->chunk_size = chunk_size ? chunk_size : STRATA_CHUNK_DEFAULT_SIZE;
+    cp->max_spare = max_spare ? max_spare : STRATA_CHUNK_DEFAULT_SPARE;
+    rv = apr_thread_mutex_create(&cp->lock, APR_THREAD_MUTEX_DEFAULT, pool);
+    if (rv != APR_SUCCESS)
+        return rv;
+    /* Registered after the mutex's own cleanup, so it runs before it. */
+    apr_pool_cleanup_register(pool, cp, chunk_pool_cleanup,
+                              apr_pool_cleanup_null);
+    return APR_SUCCESS;
+}
+
 apr_status_t strata_chunk_pool_create(strata_chunk_pool_t **out,
                                       apr_size_t chunk_size,
                                       apr_size_t max_spare, apr_pool_t *pool)
@@ -44,40 +65,56 @@ apr_status_t strata_chunk_pool_create(strata_chunk_pool_t **out,
     if (chunk_size > APR_SIZE_MAX - sizeof(strata__chunk_t))
         return APR_EINVAL;
     cp = apr_pcalloc(pool, sizeof(*cp));
-    cp->chunk_size = chunk_size ? chunk_size : STRATA_CHUNK_DEFAULT_SIZE;
-    cp->max_spare = max_spare ? max_spare : STRATA_CHUNK_DEFAULT_SPARE;
-    rv = apr_thread_mutex_create(&cp->lock, APR_THREAD_MUTEX_DEFAULT, pool);
-    if (rv != APR_SUCCESS)
+    if ((rv = chunk_pool_init(cp, chunk_size, max_spare, pool)) != APR_SUCCESS)
         return rv;
-    /* Registered after the mutex's own cleanup, so it runs before it. */
-    apr_pool_cleanup_register(pool, cp, chunk_pool_cleanup,
-                              apr_pool_cleanup_null);
     *out = cp;
     return APR_SUCCESS;
 }
 
-static volatile void *default_pool;
+/*
+ * The default pool is a static object (so leak checkers see its spare
+ * chunks) whose mutex lives in an unmanaged APR pool with its own
+ * allocator: apr_terminate() does not destroy it under pipes that may still
+ * be alive in other pools.  State: 0 not made, 1 being made, 2 ready.
+ */
+static strata_chunk_pool_t default_cp;
+static apr_allocator_t *default_allocator;
+static apr_pool_t *default_apr_pool;
+static volatile apr_uint32_t default_state;
+
+static int default_make(void)
+{
+    if (apr_allocator_create(&default_allocator) != APR_SUCCESS)
+        return 0;
+    if (apr_pool_create_unmanaged_ex(&default_apr_pool, NULL,
+                                     default_allocator) != APR_SUCCESS) {
+        apr_allocator_destroy(default_allocator);
+        return 0;
+    }
+    apr_allocator_owner_set(default_allocator, default_apr_pool);
+    if (chunk_pool_init(&default_cp, 0, 0, default_apr_pool) != APR_SUCCESS) {
+        apr_pool_destroy(default_apr_pool);
+        return 0;
+    }
+    return 1;
+}
 
 strata_chunk_pool_t *strata_chunk_pool_default(void)
 {
-    strata_chunk_pool_t *cp = (strata_chunk_pool_t *)apr_atomic_casptr(&default_pool, NULL, NULL);
-    apr_pool_t *pool;
+    apr_uint32_t st;
 
-    if (cp != NULL)
-        return cp;
-    /* Unmanaged: apr_terminate() does not destroy it under pipes that may
-     * still be alive in other pools. */
-    if (apr_pool_create_unmanaged_ex(&pool, NULL, NULL) != APR_SUCCESS)
-        return NULL;
-    if (strata_chunk_pool_create(&cp, 0, 0, pool) != APR_SUCCESS) {
-        apr_pool_destroy(pool);
-        return NULL;
+    while ((st = apr_atomic_cas32(&default_state, 1, 0)) != 2) {
+        if (st == 0) {               /* we set it to 1: make the pool */
+            if (!default_make()) {
+                apr_atomic_set32(&default_state, 0);
+                return NULL;
+            }
+            apr_atomic_set32(&default_state, 2);
+            break;
+        }
+        apr_sleep(1000);             /* another thread is making it */
     }
-    if (apr_atomic_casptr(&default_pool, cp, NULL) != NULL) {
-        apr_pool_destroy(pool);              /* another thread won the race */
-        cp = (strata_chunk_pool_t *)apr_atomic_casptr(&default_pool, NULL, NULL);
-    }
-    return cp;
+    return &default_cp;
 }
 
 apr_status_t strata__chunk_get(strata_chunk_pool_t *cp, strata__chunk_t **out)
