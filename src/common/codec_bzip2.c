@@ -162,7 +162,7 @@ apr_status_t strata__bzip2_init(strata__codec_t *c)
 
     if (st == NULL)
         return strata__alloc_status(c->alloc);
-    st->live = 0;
+    memset(st, 0, sizeof(*st));
     if ((rv = bz_init_lib(c, st)) != APR_SUCCESS) {
         strata__alloc_free(c->alloc, st);
         return rv;
