@@ -13,6 +13,7 @@ typedef struct xz_state_t {
     lzma_stream lz;
     lzma_allocator al;
     int live;
+    int any_in;                /* decoder: some input was given */
 } xz_state_t;
 
 static void *xz_alloc(void *opaque, size_t n, size_t size)
@@ -47,6 +48,10 @@ static apr_status_t xz_run(strata__codec_t *c, int op)
                        : op == STRATA__OP_FINISH ? LZMA_FINISH : LZMA_RUN;
     lzma_ret ret;
 
+    if (c->avail_in > 0)
+        st->any_in = 1;
+    else if (!c->encode && action == LZMA_FINISH && !st->any_in)
+        return STRATA_ETRUNCATED;      /* empty input is no xz stream */
     st->lz.next_in = c->next_in;
     st->lz.avail_in = c->avail_in;
     st->lz.next_out = c->next_out;

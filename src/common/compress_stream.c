@@ -607,9 +607,10 @@ static apr_status_t dec_finish(codec_stream_t *cs)
     }
     if (cs->state == CS_RUN && cs->c.self_concat)
         cs->state = CS_FINISHING;
-    if (cs->state == CS_FINISHING) {
+    while (cs->state == CS_FINISHING && cs->len < CS_BUFSIZE) {
         rv = wr_step(cs, NULL, 0, STRATA__OP_FINISH, &used);
-        return rv;
+        if (rv != APR_SUCCESS)
+            return rv;
     }
     if (cs->state == CS_RUN)
         return cs_fail(cs, STRATA_ETRUNCATED);
