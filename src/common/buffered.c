@@ -8,6 +8,7 @@
  */
 #include "strata_private.h"
 #include "strata/buffered.h"
+#include <apr_atomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,6 +316,55 @@ static apr_status_t until_loop(buffered_t *b, const char *delim,
     }
 }
 
+/*
+ * The fast path: a whole record already buffered, on a live stream without
+ * shared meters.  It counts exactly as strata__io_end() would (one read op,
+ * the bytes consumed) but with relaxed single-writer atomic updates instead
+ * of locked read-modify-writes: a stream's read side is driven by one
+ * thread at a time, so this thread is the only one changing read_ops and
+ * read_bytes while it is here, and readers of the counters still see whole
+ * values.  Everything else takes the full strata__io_begin/_end path.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define COUNTER_ADD(var, n) \
+    __atomic_store_n(&(var), __atomic_load_n(&(var), __ATOMIC_RELAXED) + (n), \
+                     __ATOMIC_RELAXED)
+#else
+#define COUNTER_ADD(var, n) apr_atomic_add64(&(var), (n))
+#endif
+
+static int fast_record(strata_stream_t *s, const char *delim, apr_size_t dlen,
+                       apr_size_t max, const char **data, apr_size_t *len)
+{
+    buffered_t *b = (buffered_t *)s;
+    apr_size_t avail, end;
+
+    if (s == NULL || s->type != &buffered_type || data == NULL || len == NULL
+        || delim == NULL || dlen == 0 || max < dlen
+        || (s->state & (STRATA__ST_READY | STRATA__ST_CLOSING
+                        | STRATA__ST_CLOSED)) != STRATA__ST_READY
+        || s->meters[0] != NULL
+        || !(s->caps & STRATA_CAP_READ) || b->rcap > b->rdef)
+        return 0;
+    avail = b->rend - b->rpos;
+    if (avail > max)
+        avail = max;
+    if (dlen == 1) {
+        const char *q = memchr(b->rbuf + b->rpos, delim[0], avail);
+        end = q != NULL ? (apr_size_t)(q - (b->rbuf + b->rpos)) + 1 : 0;
+    } else {
+        end = delim_search(b->rbuf + b->rpos, avail, 0, delim, dlen);
+    }
+    if (end == 0)
+        return 0;
+    *data = b->rbuf + b->rpos;
+    *len = end;
+    b->rpos += end;
+    COUNTER_ADD(s->read_ops, 1);
+    COUNTER_ADD(s->read_bytes, end);
+    return 1;
+}
+
 apr_status_t strata_read_until(strata_stream_t *s, const void *delim,
                                apr_size_t delim_len, apr_size_t max,
                                const char **data, apr_size_t *len)
@@ -322,6 +372,9 @@ apr_status_t strata_read_until(strata_stream_t *s, const void *delim,
     buffered_t *b = (buffered_t *)s;
     apr_size_t grant, n = 0;
     apr_status_t rv;
+
+    if (fast_record(s, delim, delim_len, max, data, len))
+        return APR_SUCCESS;
 
     if (data != NULL && len != NULL && (delim == NULL || delim_len == 0
                                         || max < delim_len)) {
@@ -349,8 +402,11 @@ apr_status_t strata_read_until(strata_stream_t *s, const void *delim,
 apr_status_t strata_read_line(strata_stream_t *s, apr_size_t max,
                               const char **data, apr_size_t *len)
 {
-    apr_status_t rv = strata_read_until(s, "\n", 1, max, data, len);
+    apr_status_t rv;
 
+    if (fast_record(s, "\n", 1, max, data, len))
+        return APR_SUCCESS;
+    rv = strata_read_until(s, "\n", 1, max, data, len);
     return rv == STRATA_ETRUNCATED ? APR_SUCCESS : rv;
 }
 

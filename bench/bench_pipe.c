@@ -1,0 +1,204 @@
+/*
+ * bench_pipe.c -- a producer thread and a consumer thread joined by the
+ * pipe (blocking stream views, 64 KiB writes and reads) against the same
+ * transfer over a socketpair (target >= 2x), plus the number of chunk
+ * allocations after warm-up (must be 0).
+ * Data size: STRATA_BENCH_MB (default 512 MiB per run).
+ */
+#include "bench_util.h"
+#include "strata/strata.h"
+#include <apr_thread_proc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef _WIN32
+#include <sys/socket.h>
+#include <unistd.h>
+#include <errno.h>
+
+#define BLOCK (64 * 1024)
+
+typedef struct xfer_t {
+    apr_uint64_t total;
+    strata_stream_t *w, *r;      /* pipe ends */
+    int fd[2];                   /* socketpair */
+    char *src;
+} xfer_t;
+
+static void *APR_THREAD_FUNC pipe_producer(apr_thread_t *t, void *arg)
+{
+    xfer_t *x = arg;
+    apr_uint64_t done;
+
+    for (done = 0; done < x->total; done += BLOCK)
+        if (strata_write_all(x->w, x->src, BLOCK, NULL) != APR_SUCCESS)
+            abort();
+    strata_shutdown_write(x->w);
+    return NULL;
+}
+
+static void *APR_THREAD_FUNC sock_producer(apr_thread_t *t, void *arg)
+{
+    xfer_t *x = arg;
+    apr_uint64_t done;
+    ssize_t n;
+    size_t off;
+
+    for (done = 0; done < x->total; done += BLOCK) {
+        for (off = 0; off < BLOCK; off += (size_t)n) {
+            n = write(x->fd[0], x->src + off, BLOCK - off);
+            if (n < 0 && errno != EINTR)
+                abort();
+            if (n < 0)
+                n = 0;
+        }
+    }
+    shutdown(x->fd[0], SHUT_WR);
+    return NULL;
+}
+
+/* Consume everything; returns bytes per second. */
+static double consume_pipe(xfer_t *x, apr_pool_t *pool)
+{
+    static char dst[BLOCK];
+    apr_uint64_t got = 0;
+    apr_thread_t *t;
+    apr_status_t st, rv;
+    apr_size_t n;
+    double t0 = bench_now(), t1;
+
+    apr_thread_create(&t, NULL, pipe_producer, x, pool);
+    while ((rv = strata_read(x->r, dst, BLOCK, &n)) == APR_SUCCESS)
+        got += n;
+    t1 = bench_now();
+    apr_thread_join(&st, t);
+    if (rv != APR_EOF || got != x->total) {
+        fprintf(stderr, "bench_pipe: pipe moved %lu bytes\n", (unsigned long)got);
+        exit(1);
+    }
+    return (double)got / (t1 - t0);
+}
+
+static double consume_sock(xfer_t *x, apr_pool_t *pool)
+{
+    static char dst[BLOCK];
+    apr_uint64_t got = 0;
+    apr_thread_t *t;
+    apr_status_t st;
+    ssize_t n;
+    double t0 = bench_now(), t1;
+
+    apr_thread_create(&t, NULL, sock_producer, x, pool);
+    while ((n = read(x->fd[1], dst, BLOCK)) != 0) {
+        if (n < 0 && errno != EINTR)
+            abort();
+        if (n > 0)
+            got += (apr_uint64_t)n;
+    }
+    t1 = bench_now();
+    apr_thread_join(&st, t);
+    if (got != x->total) {
+        fprintf(stderr, "bench_pipe: socketpair moved %lu bytes\n",
+                (unsigned long)got);
+        exit(1);
+    }
+    return (double)got / (t1 - t0);
+}
+
+typedef struct run_t {
+    apr_pool_t *pool;
+    strata_chunk_pool_t *chunks;
+    apr_uint64_t total;
+    char *src;
+} run_t;
+
+static double run_pipe(void *arg)
+{
+    run_t *r = arg;
+    strata_pipe_opts_t o;
+    strata_pipe_t *p;
+    apr_pool_t *pool;
+    xfer_t x;
+    double v;
+
+    apr_pool_create(&pool, r->pool);
+    memset(&o, 0, sizeof(o));
+    o.chunks = r->chunks;
+    o.pause_threshold = 512 * 1024;
+    o.resume_threshold = 256 * 1024;
+    memset(&x, 0, sizeof(x));
+    x.total = r->total;
+    x.src = r->src;
+    if (strata_pipe_create(&p, &o, pool) != APR_SUCCESS
+        || strata_pipe_writer_stream(p, pool, &x.w) != APR_SUCCESS
+        || strata_pipe_reader_stream(p, pool, &x.r) != APR_SUCCESS)
+        abort();
+    v = consume_pipe(&x, pool);
+    apr_pool_destroy(pool);
+    return v / 1e6;
+}
+
+static double run_sock(void *arg)
+{
+    run_t *r = arg;
+    apr_pool_t *pool;
+    xfer_t x;
+    double v;
+
+    apr_pool_create(&pool, r->pool);
+    memset(&x, 0, sizeof(x));
+    x.total = r->total;
+    x.src = r->src;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, x.fd) != 0)
+        abort();
+    v = consume_sock(&x, pool);
+    close(x.fd[0]);
+    close(x.fd[1]);
+    apr_pool_destroy(pool);
+    return v / 1e6;
+}
+
+int main(int argc, const char *const *argv)
+{
+    apr_size_t mb = bench_env_size("STRATA_BENCH_MB", 512);
+    strata_chunk_pool_stats_t st;
+    apr_uint64_t warm;
+    run_t r;
+    double s, k;
+
+    apr_app_initialize(&argc, &argv, NULL);
+    apr_pool_create(&r.pool, NULL);
+    r.total = ((apr_uint64_t)mb << 20) / BLOCK * BLOCK;
+    r.src = malloc(BLOCK);
+    memset(r.src, 'p', BLOCK);
+    /* the pipes use their own chunk pool so its counters are theirs */
+    if (strata_chunk_pool_create(&r.chunks, 0, 64, r.pool) != APR_SUCCESS)
+        abort();
+    run_pipe(&r);                          /* warm-up */
+    strata_chunk_pool_stats(r.chunks, &st);
+    warm = st.allocations;
+    s = bench_best(3, run_pipe, &r);
+    strata_chunk_pool_stats(r.chunks, &st);
+    k = bench_best(3, run_sock, &r);
+    printf("INFO %lu MiB per run in 64 KiB writes; chunk allocations: "
+           "%lu in warm-up, %lu after warm-up (must be 0) %s\n",
+           (unsigned long)mb, (unsigned long)warm,
+           (unsigned long)(st.allocations - warm),
+           st.allocations == warm ? "ok" : "BAD");
+    bench_row("pipe_threads_vs_socketpair", "MB/s", s, "socketpair", k, 2.0, 1);
+    free(r.src);
+    apr_pool_destroy(r.pool);
+    apr_terminate();
+    return 0;
+}
+
+#else
+
+int main(void)
+{
+    printf("SKIP bench_pipe: the socketpair peer is POSIX-only\n");
+    return 0;
+}
+
+#endif
