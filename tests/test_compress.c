@@ -11,6 +11,12 @@
 #include <string.h>
 #include <stdlib.h>
 
+/* memcmp that accepts NULL with a zero length (empty streams). */
+static int tmemcmp(const void *a, const void *b, apr_size_t n)
+{
+    return n ? memcmp(a, b, n) : 0;
+}
+
 static const strata_codec_t all_codecs[] = {
     STRATA_CODEC_GZIP, STRATA_CODEC_ZLIB, STRATA_CODEC_DEFLATE,
     STRATA_CODEC_BZIP2, STRATA_CODEC_XZ,
@@ -156,7 +162,7 @@ static void roundtrip_one(strata_codec_t codec, const char *data,
     ASSERT_RV(APR_SUCCESS, decompress_mem(codec, NULL, c1, c1len, &plain,
                                           &plen));
     CU_ASSERT_EQUAL(plen, len);
-    CU_ASSERT(plen == len && memcmp(plain, data, len) == 0);
+    CU_ASSERT(plen == len && tmemcmp(plain, data, len) == 0);
 
     /* compressing reader gives a stream of the same codec */
     strata_memory_open_buffer(&src, data, len, strata_test_pool);
@@ -178,7 +184,7 @@ static void roundtrip_one(strata_codec_t codec, const char *data,
     ASSERT_RV(APR_SUCCESS, strata_close(dst));
     strata_memory_contents(mem, &p, &plen);
     CU_ASSERT_EQUAL(plen, len);
-    CU_ASSERT(plen == len && memcmp(p, data, len) == 0);
+    CU_ASSERT(plen == len && tmemcmp(p, data, len) == 0);
     /* each layer metered: plain on the codec layer, coded below it */
     strata_stream_counts(dst, &cz);
     strata_stream_counts(mem, &cm);
@@ -214,7 +220,7 @@ static void roundtrip_levels_and_incompressible(void)
                                                 &c, &clen));
             ASSERT_RV(APR_SUCCESS, decompress_mem(all_codecs[i], NULL, c, clen,
                                                   &plain, &plen));
-            CU_ASSERT(plen == 200000 && memcmp(plain, rnd, plen) == 0);
+            CU_ASSERT(plen == 200000 && tmemcmp(plain, rnd, plen) == 0);
         }
     }
 }
@@ -252,7 +258,7 @@ static void sync_flush_makes_data_decodable(void)
             fprintf(stderr, "\n%s: %u bytes after sync flush\n",
                     strata_codec_name(all_codecs[i]), (unsigned)got);
         CU_ASSERT_EQUAL(got, 12);
-        CU_ASSERT(memcmp(buf, "hello, world", 12) == 0);
+        CU_ASSERT(tmemcmp(buf, "hello, world", 12) == 0);
         ASSERT_RV(APR_SUCCESS, strata_write_all(z, "!", 1, NULL));
         ASSERT_RV(APR_SUCCESS, strata_close(z));
         strata_close(dz);
@@ -277,17 +283,17 @@ static void concatenated_members_read_to_end(void)
         memcpy(cat + alen, b, blen);
         ASSERT_RV(APR_SUCCESS, decompress_mem(all_codecs[i], NULL, cat,
                                               alen + blen, &plain, &plen));
-        CU_ASSERT(plen == 12 && memcmp(plain, "first;second", 12) == 0);
+        CU_ASSERT(plen == 12 && tmemcmp(plain, "first;second", 12) == 0);
         strata_decompress_opts_init(&d);
         d.first_member_only = 1;
         ASSERT_RV(APR_SUCCESS, decompress_mem(all_codecs[i], &d, cat,
                                               alen + blen, &plain, &plen));
-        CU_ASSERT(plen == 6 && memcmp(plain, "first;", 6) == 0);
+        CU_ASSERT(plen == 6 && tmemcmp(plain, "first;", 6) == 0);
         /* auto-detect sees the same */
         if (all_codecs[i] != STRATA_CODEC_DEFLATE) {
             ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_AUTO, NULL, cat,
                                                   alen + blen, &plain, &plen));
-            CU_ASSERT(plen == 12 && memcmp(plain, "first;second", 12) == 0);
+            CU_ASSERT(plen == 12 && tmemcmp(plain, "first;second", 12) == 0);
         }
         /* trailing garbage after a member is corrupt input */
         memcpy(cat + alen, "garbage!", 8);
@@ -318,7 +324,7 @@ static void decompress_writer_concatenated_and_first_only(void)
         ASSERT_RV(APR_SUCCESS, strata_test_write_all(dz, b, blen, 2));
         ASSERT_RV(APR_SUCCESS, strata_close(dz));
         strata_memory_contents(mem, &p, &plen);
-        CU_ASSERT(plen == 3 && memcmp(p, "one", 3) == 0);
+        CU_ASSERT(plen == 3 && tmemcmp(p, "one", 3) == 0);
 
         strata_memory_create(&mem, 0, strata_test_pool);
         ASSERT_RV(APR_SUCCESS, strata_decompress_writer(&dz, mem, all_codecs[i],
@@ -327,7 +333,7 @@ static void decompress_writer_concatenated_and_first_only(void)
         ASSERT_RV(APR_SUCCESS, strata_test_write_all(dz, b, blen, 1));
         ASSERT_RV(APR_SUCCESS, strata_close(dz));
         strata_memory_contents(mem, &p, &plen);
-        CU_ASSERT(plen == 6 && memcmp(p, "onetwo", 6) == 0);
+        CU_ASSERT(plen == 6 && tmemcmp(p, "onetwo", 6) == 0);
     }
 }
 
@@ -347,7 +353,7 @@ static void auto_detect_and_passthrough(void)
                                             strlen(text), &c, &clen));
         ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_AUTO, NULL, c, clen,
                                               &plain, &plen));
-        CU_ASSERT(plen == strlen(text) && memcmp(plain, text, plen) == 0);
+        CU_ASSERT(plen == strlen(text) && tmemcmp(plain, text, plen) == 0);
     }
     ASSERT_RV(STRATA_EBADDATA, decompress_mem(STRATA_CODEC_AUTO, NULL, text,
                                               strlen(text), &plain, &plen));
@@ -355,10 +361,10 @@ static void auto_detect_and_passthrough(void)
     d.passthrough = 1;
     ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_AUTO, &d, text,
                                           strlen(text), &plain, &plen));
-    CU_ASSERT(plen == strlen(text) && memcmp(plain, text, plen) == 0);
+    CU_ASSERT(plen == strlen(text) && tmemcmp(plain, text, plen) == 0);
     ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_AUTO, &d, "ab", 2,
                                           &plain, &plen));
-    CU_ASSERT(plen == 2 && memcmp(plain, "ab", 2) == 0);
+    CU_ASSERT(plen == 2 && tmemcmp(plain, "ab", 2) == 0);
     ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_AUTO, &d, "", 0,
                                           &plain, &plen));
     CU_ASSERT_EQUAL(plen, 0);
@@ -386,7 +392,7 @@ static void auto_writer_passthrough_and_detect(void)
     ASSERT_RV(APR_SUCCESS, strata_test_write_all(dz, c, clen, 1));
     ASSERT_RV(APR_SUCCESS, strata_close(dz));
     strata_memory_contents(mem, &p, &plen);
-    CU_ASSERT(plen == 7 && memcmp(p, "xz data", 7) == 0);
+    CU_ASSERT(plen == 7 && tmemcmp(p, "xz data", 7) == 0);
 
     strata_memory_create(&mem, 0, strata_test_pool);
     ASSERT_RV(APR_SUCCESS, strata_decompress_writer(&dz, mem, STRATA_CODEC_AUTO,
@@ -394,7 +400,7 @@ static void auto_writer_passthrough_and_detect(void)
     ASSERT_RV(APR_SUCCESS, strata_test_write_all(dz, "pl", 2, 1));
     ASSERT_RV(APR_SUCCESS, strata_close(dz));
     strata_memory_contents(mem, &p, &plen);
-    CU_ASSERT(plen == 2 && memcmp(p, "pl", 2) == 0);
+    CU_ASSERT(plen == 2 && tmemcmp(p, "pl", 2) == 0);
 }
 
 static void auto_stack_nested_and_depth_bound(void)
@@ -417,7 +423,7 @@ static void auto_stack_nested_and_depth_bound(void)
     CU_ASSERT_EQUAL(depth, 3);
     ASSERT_RV(APR_SUCCESS, strata_test_read_all(top, 100, strata_test_pool,
                                                 &plain, &plen));
-    CU_ASSERT(plen == 7 && memcmp(plain, "payload", 7) == 0);
+    CU_ASSERT(plen == 7 && tmemcmp(plain, "payload", 7) == 0);
     ASSERT_RV(APR_SUCCESS, strata_close(top));
 
     for (; i < 6; i++)
@@ -568,7 +574,7 @@ static void xz_memory_limit(void)
                                             &plain, &plen));
     ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_XZ, NULL, c, clen,
                                           &plain, &plen));
-    CU_ASSERT(plen == 3 && memcmp(plain, "abc", 3) == 0);
+    CU_ASSERT(plen == 3 && tmemcmp(plain, "abc", 3) == 0);
 }
 
 static void compress_memory_cap_and_info(void)
@@ -633,7 +639,7 @@ static void fault_all_directions_lose_nothing(void)
                           &z, fs, codec, NULL, STRATA_OWN_INNER, strata_test_pool));
             ASSERT_RV(APR_SUCCESS, strata_test_read_all(z, 4096, strata_test_pool,
                                                         &out, &olen));
-            CU_ASSERT(olen == 40000 && memcmp(out, data, olen) == 0);
+            CU_ASSERT(olen == 40000 && tmemcmp(out, data, olen) == 0);
             strata_close(z);
 
             /* compressing writer over a faulty sink */
@@ -646,7 +652,7 @@ static void fault_all_directions_lose_nothing(void)
             strata_memory_contents(mem, &p, &olen);
             ASSERT_RV(APR_SUCCESS, decompress_mem(codec, NULL, p, olen, &out,
                                                   &olen));
-            CU_ASSERT(olen == 40000 && memcmp(out, data, olen) == 0);
+            CU_ASSERT(olen == 40000 && tmemcmp(out, data, olen) == 0);
 
             /* compressing reader over a faulty source */
             strata_memory_open_buffer(&mem, data, 40000, strata_test_pool);
@@ -658,7 +664,7 @@ static void fault_all_directions_lose_nothing(void)
             strata_close(z);
             ASSERT_RV(APR_SUCCESS, decompress_mem(codec, NULL, out, olen, &out,
                                                   &olen));
-            CU_ASSERT(olen == 40000 && memcmp(out, data, olen) == 0);
+            CU_ASSERT(olen == 40000 && tmemcmp(out, data, olen) == 0);
 
             /* decompressing writer over a faulty sink */
             strata_memory_create(&mem, 0, strata_test_pool);
@@ -668,7 +674,7 @@ static void fault_all_directions_lose_nothing(void)
             ASSERT_RV(APR_SUCCESS, strata_test_write_all(z, c, clen, 500));
             ASSERT_RV(APR_SUCCESS, strata_close(z));
             strata_memory_contents(mem, &p, &olen);
-            CU_ASSERT(olen == 40000 && memcmp(p, data, olen) == 0);
+            CU_ASSERT(olen == 40000 && tmemcmp(p, data, olen) == 0);
         }
     }
 }
@@ -737,7 +743,7 @@ static void parallel_gzip_roundtrip_forms(void)
                                             &c, &clen));
         ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_GZIP, NULL, c, clen,
                                               &plain, &plen));
-        CU_ASSERT(plen == 1000000 && memcmp(plain, data, plen) == 0);
+        CU_ASSERT(plen == 1000000 && tmemcmp(plain, data, plen) == 0);
         ASSERT_RV(APR_SUCCESS, compress_mem(STRATA_CODEC_GZIP, &o, "", 0,
                                             &c, &clen));
         ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_GZIP, NULL, c, clen,
@@ -762,7 +768,7 @@ static void parallel_gzip_roundtrip_forms(void)
     strata_memory_contents(mem, &p, &clen);
     ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_GZIP, NULL, p, clen,
                                           &plain, &plen));
-    CU_ASSERT(plen == 1000000 && memcmp(plain, data, plen) == 0);
+    CU_ASSERT(plen == 1000000 && tmemcmp(plain, data, plen) == 0);
 }
 
 static void parallel_gzip_forgotten_stream_closed_by_pool(void)
@@ -787,7 +793,7 @@ static void parallel_gzip_forgotten_stream_closed_by_pool(void)
         strata_memory_contents(mem, &p, &clen);
         ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_GZIP, NULL, p, clen,
                                               &plain, &plen));
-        CU_ASSERT(plen == 500000 && memcmp(plain, data, plen) == 0);
+        CU_ASSERT(plen == 500000 && tmemcmp(plain, data, plen) == 0);
     }
 }
 
@@ -804,13 +810,13 @@ static void threaded_xz_and_zstd(void)
                                         &c, &clen));
     ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_XZ, NULL, c, clen,
                                           &plain, &plen));
-    CU_ASSERT(plen == 3000000 && memcmp(plain, data, plen) == 0);
+    CU_ASSERT(plen == 3000000 && tmemcmp(plain, data, plen) == 0);
 #if STRATA_HAVE_ZSTD
     ASSERT_RV(APR_SUCCESS, compress_mem(STRATA_CODEC_ZSTD, &o, data, 3000000,
                                         &c, &clen));
     ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_ZSTD, NULL, c, clen,
                                           &plain, &plen));
-    CU_ASSERT(plen == 3000000 && memcmp(plain, data, plen) == 0);
+    CU_ASSERT(plen == 3000000 && tmemcmp(plain, data, plen) == 0);
 #endif
 }
 
@@ -831,7 +837,7 @@ static void forgotten_writer_is_finished_by_pool(void)
     strata_memory_contents(mem, &p, &clen);
     ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_XZ, NULL, p, clen,
                                           &plain, &plen));
-    CU_ASSERT(plen == 9 && memcmp(plain, "left open", 9) == 0);
+    CU_ASSERT(plen == 9 && tmemcmp(plain, "left open", 9) == 0);
 }
 
 static CU_TestInfo tests[] = {
