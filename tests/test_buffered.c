@@ -653,6 +653,26 @@ static void buffered_read_line_respects_quota(void)
     CU_ASSERT(view_is(d, n, "bbbb\n"));
 }
 
+static void buffered_read_calls_on_write_only_stream_are_notsup(void)
+{
+    strata_stream_t *mem, *ro, *b;
+    const char *d;
+    apr_size_t n;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_open_buffer(&ro, "x\n", 2, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(ro, 0, 0, 0, P, &b));
+    CU_ASSERT(!(strata_stream_caps(b) & STRATA_CAP_WRITE));
+    ASSERT_RV(STRATA_ENOTSUP, strata_write(b, "y", 1, &n));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_fault_create(&ro, mem, NULL, 0, P));
+    ((strata_stream_t *)ro)->caps = STRATA_CAP_WRITE;      /* write-only */
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(ro, 0, 0, 0, P, &b));
+    CU_ASSERT(strata_buffered_read_capacity(b) == 0);
+    ASSERT_RV(STRATA_ENOTSUP, strata_read_line(b, 10, &d, &n));
+    ASSERT_RV(STRATA_ENOTSUP, strata_peek(b, 1, &d, &n));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(b, "ok", 2, &n));
+}
+
 static void buffered_own_inner_closes_inner(void)
 {
     strata_stream_t *mem, *b;
@@ -714,6 +734,7 @@ static CU_TestInfo tests[] = {
     { "buffered_seek_and_tell_account_for_buffer", buffered_seek_and_tell_account_for_buffer },
     { "buffered_read_line_counts_one_op_per_call", buffered_read_line_counts_one_op_per_call },
     { "buffered_read_line_respects_quota", buffered_read_line_respects_quota },
+    { "buffered_read_calls_on_write_only_stream_are_notsup", buffered_read_calls_on_write_only_stream_are_notsup },
     { "buffered_own_inner_closes_inner", buffered_own_inner_closes_inner },
     { "buffered_forgotten_stream_is_flushed_by_pool", buffered_forgotten_stream_is_flushed_by_pool },
     CU_TEST_INFO_NULL

@@ -587,7 +587,7 @@ static int pump(strata_stream_t *src, strata_pipe_t *p, apr_size_t hint)
 }
 
 enum { R_LINE, R_UNTIL_KEEP, R_UNTIL_DROP, R_BYTES, R_ATMOST, R_FIND,
-       R_SEGMENTS, R_KINDS };
+       R_FIND_BYTE, R_PEEK, R_SEGMENTS, R_KINDS };
 
 /* One record with reader call @kind: its bytes are appended to @got (the
  * dropped delimiter put back); returns the call's status. */
@@ -626,6 +626,22 @@ static apr_status_t read_record(strata_pipe_t *p, int kind, char *got,
         else      /* no record yet: EAGAIN, or the rest after the end */
             rv = strata_pipe_read_bytes(p, got + *glen,
                                         strata_pipe_length(p) + 1, &n);
+        break;
+    case R_FIND_BYTE: /* find_byte '\n', then take through it exactly */
+        rv = strata_pipe_find_byte(p, '\n', 0, STRATA_PIPE_END, &pos);
+        if (rv == APR_SUCCESS)
+            rv = strata_pipe_read_bytes(p, got + *glen, pos + 1, &n);
+        else
+            rv = strata_pipe_read_bytes(p, got + *glen,
+                                        strata_pipe_length(p) + 1, &n);
+        break;
+    case R_PEEK:      /* peek up to 11 bytes, then consume what was seen */
+        rv = strata_pipe_peek(p, got + *glen, 11, &n);
+        if (rv == APR_SUCCESS) {
+            char again[11];
+            ASSERT_RV(APR_SUCCESS, strata_pipe_read_bytes(p, again, n, &c));
+            CU_ASSERT(c == n && memcmp(again, got + *glen, n) == 0);
+        }
         break;
     default:          /* segments: consume whole "\r\n" records in place */
         rv = strata_pipe_segments(p, v, 64, &c, &t);
