@@ -468,9 +468,7 @@ static void make_bomb(strata_codec_t codec, apr_size_t mib, char **c,
     apr_size_t i;
 
     strata_compress_opts_init(&o);
-    o.level = 9;
-    if (codec == STRATA_CODEC_ZSTD)
-        o.level = 3;
+    o.level = codec <= STRATA_CODEC_DEFLATE ? 9 : 1;
     strata_memory_create(&mem, 0, strata_test_pool);
     strata_compress_writer(&z, mem, codec, &o, 0, strata_test_pool);
     for (i = 0; i < mib; i++)
@@ -514,9 +512,9 @@ static void bomb_hits_ratio_limit_fast_with_small_memory(void)
 
     for (i = 0; i < NCODECS; i++) {
         strata_codec_t codec = all_codecs[i];
-        /* 64 MiB of zeros: a few KiB compressed (ratio 1000..1,000,000) */
-        make_bomb(codec, 64, &c, &clen);
-        CU_ASSERT(clen < 128 * 1024);
+        /* 16 MiB of zeros: a few KiB compressed (ratio 1000..1,000,000) */
+        make_bomb(codec, 16, &c, &clen);
+        CU_ASSERT(clen < 32 * 1024);
         strata_decompress_opts_init(&d);
         d.max_ratio = 100;
         d.max_memory = 16 * 1024 * 1024;
@@ -534,6 +532,49 @@ static void bomb_hits_ratio_limit_fast_with_small_memory(void)
         CU_ASSERT(info.mem_peak < 16 * 1024 * 1024);
         strata_close(z);
     }
+}
+
+/* 4 GiB of zeros from 4 MiB: one gzip member of 1 MiB of zeros (about
+ * 1 KiB) repeated 4096 times.  The ratio limit stops it at once, with the
+ * decoder's fixed memory. */
+static void bomb_of_gigabytes_stops_at_once(void)
+{
+    strata_decompress_opts_t d;
+    strata_codec_info_t info;
+    strata_stream_t *in, *z;
+    char *one, *c, *plain;
+    apr_size_t onelen, clen, plen, i;
+    apr_time_t t0;
+
+    make_bomb(STRATA_CODEC_GZIP, 1, &one, &onelen);
+    clen = onelen * 4096;
+    c = malloc(clen);
+    for (i = 0; i < 4096; i++)
+        memcpy(c + i * onelen, one, onelen);
+    strata_decompress_opts_init(&d);
+    d.max_ratio = 50;
+    t0 = apr_time_now();
+    strata_memory_open_buffer(&in, c, clen, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_decompress_reader(
+                        &z, in, STRATA_CODEC_AUTO, &d, 0, strata_test_pool));
+    ASSERT_RV(STRATA_ELIMIT, strata_test_read_all(z, 65536, strata_test_pool,
+                                                  &plain, &plen));
+    CU_ASSERT(plen <= 50 * 65536 + 1024 * 1024);
+    CU_ASSERT(apr_time_now() - t0 < apr_time_from_sec(2));
+    strata_codec_stream_info(z, &info);
+    CU_ASSERT(info.mem_peak < 256 * 1024);
+    strata_close(z);
+    /* and with only an output limit: stops exactly there */
+    strata_decompress_opts_init(&d);
+    d.max_output = 3 * 1024 * 1024;
+    strata_memory_open_buffer(&in, c, clen, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_decompress_reader(
+                        &z, in, STRATA_CODEC_GZIP, &d, 0, strata_test_pool));
+    ASSERT_RV(STRATA_ELIMIT, strata_test_read_all(z, 65536, strata_test_pool,
+                                                  &plain, &plen));
+    CU_ASSERT_EQUAL(plen, 3 * 1024 * 1024);
+    strata_close(z);
+    free(c);
 }
 
 static void bomb_writer_hits_max_output(void)
@@ -856,6 +897,7 @@ static CU_TestInfo tests[] = {
     { "limit_max_output_exact_and_past", limit_max_output_exact_and_past },
     { "bomb_hits_ratio_limit_fast_with_small_memory",
       bomb_hits_ratio_limit_fast_with_small_memory },
+    { "bomb_of_gigabytes_stops_at_once", bomb_of_gigabytes_stops_at_once },
     { "bomb_writer_hits_max_output", bomb_writer_hits_max_output },
     { "xz_memory_limit", xz_memory_limit },
     { "compress_memory_cap_and_info", compress_memory_cap_and_info },
