@@ -1,5 +1,6 @@
 /*
- * cmd_cat.c -- `strata cat [-o OUT] [--stats] [--progress] [IN...]`
+ * cmd_cat.c -- `strata cat [-o OUT] [-c CODEC | -d [CODEC]] [--stats]
+ *              [--progress] [IN...]`
  *
  * Opens every input first (so a missing one fails before anything is
  * written), then the output, then copies each input in turn with
@@ -8,6 +9,7 @@
  */
 #include "tool.h"
 #include "endpoint.h"
+#include "codec.h"
 #include "progress.h"
 #include "stats.h"
 #include <apr_strings.h>
@@ -24,6 +26,7 @@ static const tool_option_t cat_options[] = {
       "at the end, print each stream layer's meters on standard error" },
     { "progress", CAT_OPT_PROGRESS, NULL,
       "show progress on standard error, if it is a terminal" },
+    TOOL_CODEC_OPTIONS,
     { "help",     'h', NULL, "show this help and exit" },
     { "version",  'V', NULL, "show the version and exit" },
     { NULL, 0, NULL, NULL }
@@ -40,18 +43,22 @@ typedef struct cat_t {
     tool_endpoint_t *out;
     tool_progress_t *bar;       /* NULL without --progress */
     const char *failure;        /* message for the first failure, if any */
+    tool_codec_t codec;         /* -c / -d and their options */
 } cat_t;
 
 static void cat_usage(apr_file_t *f)
 {
     apr_file_puts(
-        "usage: strata cat [-o OUT] [--stats] [--progress] [IN...]\n"
+        "usage: strata cat [-o OUT] [-c CODEC [-l LEVEL] [-T N]]\n"
+        "                  [-d [CODEC|auto] [--max-output BYTES] [--max-ratio N]]\n"
+        "                  [--stats] [--progress] [IN...]\n"
         "\n"
         "Copy each IN in turn to OUT through metered streams.  IN is a file or\n"
         "- for standard input; without IN, standard input is read.  OUT is a\n"
         "file, replaced atomically once everything was copied (a failed copy\n"
         "leaves it as it was), or - for standard output.  An OUT that is a\n"
-        "device, a pipe or a symbolic link is written in place.\n"
+        "device, a pipe or a symbolic link is written in place.  -d decodes each\n"
+        "IN (all concatenated members), -c encodes OUT; both may be given.\n"
         "\n"
         "options:\n", f);
     tool_opts_print(f, cat_options);
@@ -61,10 +68,12 @@ static void cat_usage(apr_file_t *f)
 static int cat_parse(cat_t *c, int argc, const char *const *argv)
 {
     static const char *const stdin_only[] = { "-", NULL };
-    tool_opts_t *o = tool_opts_init(CAT_PROG, argc, argv, cat_options, 1,
-                                    c->ctx->pool);
-    const char *arg;
+    tool_opts_t *o;
+    const char *arg, *msg = NULL;
     int ch, rc;
+
+    tool_codec_prescan(&c->codec, argc, argv, &argc, &argv, c->ctx->pool);
+    o = tool_opts_init(CAT_PROG, argc, argv, cat_options, 1, c->ctx->pool);
 
     c->output = "-";
     while ((rc = tool_opts_next(o, &ch, &arg)) == 1) {
@@ -88,6 +97,11 @@ static int cat_parse(cat_t *c, int argc, const char *const *argv)
         case 'V':
             tool_print_version(c->ctx);
             return TOOL_EXIT_OK;
+        default:
+            if (tool_codec_option(&c->codec, ch, arg, &msg, c->ctx->pool) < 0) {
+                tool_usage_error(c->ctx, CAT_PROG, "%s", msg);
+                return TOOL_EXIT_USAGE;
+            }
         }
     }
     if (rc < 0) {
@@ -117,12 +131,20 @@ static int cat_open(cat_t *c)
             return TOOL_EXIT_FAIL;
         }
         c->neps++;
+        if (tool_codec_push_input(&c->codec, c->eps[i], &msg, c->ctx->pool)) {
+            tool_error(c->ctx, "%s", msg);
+            return TOOL_EXIT_FAIL;
+        }
     }
     if (tool_endpoint_open_output(&c->out, c->ctx, c->output, &msg)) {
         tool_error(c->ctx, "%s", msg);
         return TOOL_EXIT_FAIL;
     }
     c->eps[c->neps++] = c->out;
+    if (tool_codec_push_output(&c->codec, c->out, &msg, c->ctx->pool)) {
+        tool_error(c->ctx, "%s", msg);
+        return TOOL_EXIT_FAIL;
+    }
     return -1;
 }
 

@@ -6,15 +6,16 @@
  * comes last, so that a path with spaces does not break the columns.
  */
 #include "stats.h"
+#include "strata/compress.h"
 #include <apr_strings.h>
 #include <string.h>
 
 enum { COL_LAYER, COL_RBYTES, COL_ROPS, COL_WBYTES, COL_WOPS, COL_RHUMAN,
-       COL_WHUMAN, COL_ENDPOINT, NCOLS };
+       COL_WHUMAN, COL_RATIO, COL_ENDPOINT, NCOLS };
 
 static const char *const stats_header[NCOLS] = {
     "layer", "read_bytes", "read_ops", "write_bytes", "write_ops", "read",
-    "written", "endpoint"
+    "written", "ratio", "endpoint"
 };
 
 typedef struct stats_row_t {
@@ -34,6 +35,19 @@ static const char *stats_human(apr_uint64_t v, apr_pool_t *pool)
     return apr_pstrdup(pool, buf);
 }
 
+/* A codec layer's compression ratio (plain / compressed), else "-". */
+static const char *stats_ratio(const strata_stream_t *s, apr_pool_t *pool)
+{
+    strata_codec_info_t info;
+
+    if (!strata_stream_is_codec(s)
+        || strata_codec_stream_info((strata_stream_t *)s, &info) != APR_SUCCESS
+        || info.coded_bytes == 0)
+        return "-";
+    return apr_psprintf(pool, "%.2f",
+                        (double)info.plain_bytes / (double)info.coded_bytes);
+}
+
 static void stats_fill(stats_row_t *row, const tool_endpoint_t *ep,
                        const strata_stream_t *s, apr_pool_t *pool)
 {
@@ -48,6 +62,7 @@ static void stats_fill(stats_row_t *row, const tool_endpoint_t *ep,
     row->cell[COL_WOPS] = stats_u64(c.write_ops, pool);
     row->cell[COL_RHUMAN] = stats_human(c.read_bytes, pool);
     row->cell[COL_WHUMAN] = stats_human(c.write_bytes, pool);
+    row->cell[COL_RATIO] = stats_ratio(s, pool);
     row->cell[COL_ENDPOINT] = ep->spec;
 }
 

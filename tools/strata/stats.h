@@ -11,7 +11,8 @@
  * Print on @a f a header and one row per layer of each endpoint in @a eps,
  * top layer first: "in:file", "out:gzip", "out:file", ... with read bytes,
  * read ops, write bytes, write ops, the byte counts again in human form,
- * and the endpoint's spec.
+ * for codec layers the compression ratio (plain / compressed bytes), and
+ * the endpoint's spec.
  */
 void tool_stats_print(apr_file_t *f, tool_endpoint_t *const *eps, int n,
                       apr_pool_t *pool);
