@@ -48,7 +48,8 @@ static double run_strata(void *arg)
     strata_close(b);
     t1 = bench_now();
     apr_pool_destroy(pool);
-    if (rv != APR_EOF || (j->lines && (lines != j->lines || bytes != j->bytes))) {
+    if (rv != APR_EOF
+        || (j->lines && (lines != j->lines || bytes != j->bytes))) {
         fprintf(stderr, "bench_lines: strata read %lu lines\n",
                 (unsigned long)lines);
         exit(1);

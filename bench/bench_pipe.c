@@ -74,7 +74,8 @@ static double consume_pipe(xfer_t *x, apr_pool_t *pool)
     t1 = bench_now();
     apr_thread_join(&st, t);
     if (rv != APR_EOF || got != x->total) {
-        fprintf(stderr, "bench_pipe: pipe moved %lu bytes\n", (unsigned long)got);
+        fprintf(stderr, "bench_pipe: pipe moved %lu bytes\n",
+                (unsigned long)got);
         exit(1);
     }
     return (double)got / (t1 - t0);

@@ -94,7 +94,7 @@ static unsigned drain_records(strata_stream_t *b, const char *delim,
     return records;
 }
 
-/* ---- read_line / read_until ------------------------------------------------------ */
+/* ---- read_line / read_until --------------------------------------------- */
 
 static void buffered_read_line_returns_lines_with_newline(void)
 {
@@ -278,7 +278,7 @@ static void buffered_long_line_does_not_leave_large_buffer(void)
     CU_ASSERT(view_is(d, n, "end\n"));
 }
 
-/* ---- peek ------------------------------------------------------------------------------ */
+/* ---- peek --------------------------------------------------------------- */
 
 static void buffered_peek_does_not_consume(void)
 {
@@ -336,7 +336,7 @@ static void buffered_peek_under_faults(void)
     CU_ASSERT(view_is(d, n, "abcdefghi"));
 }
 
-/* ---- every read function against the fault stream ------------------------------------- */
+/* ---- every read function against the fault stream ----------------------- */
 
 /* Text with "\r\n" and "\r\n\r\n" records of varied lengths. */
 static apr_size_t make_records(char *buf, apr_size_t cap)
@@ -440,7 +440,7 @@ static void buffered_read_error_is_passed_up_without_loss(void)
     CU_ASSERT(view_is(d, n, "ab"));
 }
 
-/* ---- writes --------------------------------------------------------------------------- */
+/* ---- writes ------------------------------------------------------------- */
 
 static void buffered_writes_wait_for_flush(void)
 {
@@ -592,7 +592,7 @@ static void buffered_reads_and_writes_are_independent(void)
     CU_ASSERT(len == 8 && memcmp(data, "200 OK\r\n", 8) == 0);
 }
 
-/* ---- seek, meters, quota, ownership ------------------------------------------------ */
+/* ---- seek, meters, quota, ownership ------------------------------------- */
 
 static void buffered_seek_and_tell_account_for_buffer(void)
 {

@@ -35,7 +35,7 @@ static int is(const char *buf, apr_size_t n, const char *expect)
     return n == strlen(expect) && memcmp(buf, expect, n) == 0;
 }
 
-/* ---- chunk pool -------------------------------------------------------------------- */
+/* ---- chunk pool --------------------------------------------------------- */
 
 static void chunk_pool_reuses_returned_chunks(void)
 {
@@ -94,7 +94,7 @@ static void chunk_pool_default_is_one_pool(void)
     ASSERT_RV(APR_EINVAL, strata_chunk_pool_create(NULL, 0, 0, P));
 }
 
-/* ---- writer protocol --------------------------------------------------------------- */
+/* ---- writer protocol ---------------------------------------------------- */
 
 static void pipe_get_buffer_and_commit_publish(void)
 {
@@ -222,7 +222,7 @@ static void pipe_writer_calls_after_close_are_eclosed(void)
     ASSERT_RV(APR_EOF, strata_pipe_read_atmost(p, out, 4, &n));
 }
 
-/* ---- reader calls ------------------------------------------------------------------- */
+/* ---- reader calls ------------------------------------------------------- */
 
 static void pipe_read_atmost_again_data_eof(void)
 {
@@ -527,7 +527,7 @@ static void pipe_close_reader_with_buffer_outstanding(void)
     ASSERT_RV(STRATA_ECLOSED, strata_pipe_commit(p, 2));
 }
 
-/* ---- zero-copy segments ------------------------------------------------------------- */
+/* ---- zero-copy segments ------------------------------------------------- */
 
 static void pipe_segments_and_advance_examined(void)
 {
@@ -566,7 +566,7 @@ static void pipe_segments_and_advance_examined(void)
     ASSERT_RV(APR_SUCCESS, strata_pipe_advance(p, 0, 0));
 }
 
-/* ---- the fault stream feeding the pipe ----------------------------------------------- */
+/* ---- the fault stream feeding the pipe ---------------------------------- */
 
 /* Move one read of @src into @p through get_buffer/commit (zero copy).
  * The end of @src, or an error other than EINTR/EAGAIN, closes the writer
@@ -750,7 +750,7 @@ static void pipe_every_reader_call_sees_source_error_at_call_n(void)
     }
 }
 
-/* ---- allocation and lifetime ------------------------------------------------------- */
+/* ---- allocation and lifetime -------------------------------------------- */
 
 static void pipe_steady_state_allocates_nothing(void)
 {

@@ -41,7 +41,7 @@
 extern "C" {
 #endif
 
-/* ---- chunk pools ------------------------------------------------------------ */
+/* ---- chunk pools -------------------------------------------------------- */
 
 typedef struct strata_chunk_pool_t strata_chunk_pool_t;
 
@@ -84,7 +84,7 @@ STRATA_API strata_chunk_pool_t *strata_chunk_pool_default(void);
 STRATA_API void strata_chunk_pool_stats(strata_chunk_pool_t *cp,
                                         strata_chunk_pool_stats_t *out);
 
-/* ---- the pipe --------------------------------------------------------------- */
+/* ---- the pipe ----------------------------------------------------------- */
 
 typedef struct strata_pipe_t strata_pipe_t;
 
@@ -141,7 +141,7 @@ STRATA_API void strata_pipe_on_data(strata_pipe_t *p, strata_pipe_data_fn *fn,
 /** Bytes committed and not yet consumed (safe from either thread). */
 STRATA_API apr_size_t strata_pipe_length(strata_pipe_t *p);
 
-/* ---- writer ------------------------------------------------------------------ */
+/* ---- writer ------------------------------------------------------------- */
 
 /**
  * Get space for at least @a sizehint bytes (at least 1 when @a sizehint is
@@ -191,7 +191,7 @@ STRATA_API apr_status_t strata_pipe_write(strata_pipe_t *p, const void *data,
 STRATA_API apr_status_t strata_pipe_close_writer(strata_pipe_t *p,
                                                  apr_status_t status);
 
-/* ---- reader (non-blocking) ----------------------------------------------------
+/* ---- reader (non-blocking) -------------------------------------------------
  *
  * Common answers when no data is returned:
  *   APR_EAGAIN      not enough data yet and the writer is still open;
@@ -324,7 +324,7 @@ STRATA_API apr_status_t strata_pipe_advance(strata_pipe_t *p,
  */
 STRATA_API apr_status_t strata_pipe_close_reader(strata_pipe_t *p);
 
-/* ---- blocking stream views ------------------------------------------------------ */
+/* ---- blocking stream views ---------------------------------------------- */
 
 /**
  * A readable stream ("pipe-reader") over the reader end, in @a pool (which

@@ -20,7 +20,7 @@ typedef struct buffered_t {
     apr_size_t wcap, wlen;
 } buffered_t;
 
-/* ---- read buffer management ------------------------------------------------ */
+/* ---- read buffer management --------------------------------------------- */
 
 /* Give back a buffer grown for a long record once it is no longer needed. */
 static void rbuf_shrink(buffered_t *b)
@@ -108,7 +108,7 @@ static apr_size_t delim_search(const char *p, apr_size_t len, apr_size_t from,
     return 0;
 }
 
-/* ---- the stream methods ------------------------------------------------------ */
+/* ---- the stream methods ------------------------------------------------- */
 
 static apr_status_t buffered_read(strata_stream_t *s, void *buf,
                                   apr_size_t len, apr_size_t *n)
@@ -268,7 +268,7 @@ apr_status_t strata_buffered_create(strata_stream_t *inner,
     return APR_SUCCESS;
 }
 
-/* ---- delimited reads ---------------------------------------------------------- */
+/* ---- delimited reads ---------------------------------------------------- */
 
 /* Common entry checks of the read-side calls; on success one metered read
  * is begun and must be ended with strata__io_end(). */

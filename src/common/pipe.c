@@ -15,7 +15,7 @@
 #include "strata_pipe_private.h"
 #include <string.h>
 
-/* ---- creation and teardown --------------------------------------------------- */
+/* ---- creation and teardown ---------------------------------------------- */
 
 static apr_status_t pipe_cleanup(void *data)
 {
@@ -88,7 +88,7 @@ apr_size_t strata_pipe_length(strata_pipe_t *p)
     return n;
 }
 
-/* ---- writer ------------------------------------------------------------------------ */
+/* ---- writer ------------------------------------------------------------- */
 
 /* Under the lock: a drained single chunk starts over from its beginning. */
 static void tail_rewind(strata_pipe_t *p)
@@ -316,7 +316,7 @@ apr_status_t strata_pipe_close_writer(strata_pipe_t *p, apr_status_t status)
     return APR_SUCCESS;
 }
 
-/* ---- waiting (the blocking views) ---------------------------------------------- */
+/* ---- waiting (the blocking views) --------------------------------------- */
 
 apr_status_t strata__pipe_wait(strata_pipe_t *p, int for_reader,
                                apr_time_t deadline)

@@ -128,7 +128,8 @@ static apr_status_t view_find(const pipe_view_t *v, const char *needle,
         hi = last - off + 1 < e - s ? last - off + 1 : e - s;
         base = STRATA__CHUNK_DATA(c) + s;
         for (q = base + lo; q < base + hi; q++) {
-            q = memchr(q, (unsigned char)needle[0], (apr_size_t)(base + hi - q));
+            q = memchr(q, (unsigned char)needle[0],
+                       (apr_size_t)(base + hi - q));
             if (q == NULL)
                 break;
             if (nlen == 1 || view_match(v, c, s + (apr_size_t)(q - base),
@@ -177,7 +178,7 @@ static void consume(strata_pipe_t *p, apr_size_t n)
     strata__chunk_put(p->cp, drop);
 }
 
-/* ---- the reader calls ------------------------------------------------------------- */
+/* ---- the reader calls --------------------------------------------------- */
 
 apr_status_t strata__pipe_read_atmost(strata_pipe_t *p, void *buf,
                                       apr_size_t max, apr_size_t *n)
