@@ -4,6 +4,7 @@
 #include "tool.h"
 #include <apr_strings.h>
 #include <stdarg.h>
+#include <string.h>
 
 void tool_error(tool_ctx_t *ctx, const char *fmt, ...)
 {
@@ -30,8 +31,15 @@ void tool_usage_error(tool_ctx_t *ctx, const char *prog, const char *fmt, ...)
 const char *tool_strerror(apr_status_t rv, apr_pool_t *pool)
 {
     char buf[256];
+    apr_size_t len;
 
-    return apr_pstrdup(pool, strata_strerror(rv, buf, sizeof(buf)));
+    strata_strerror(rv, buf, sizeof(buf));
+    /* Windows' messages end in ".  " or "\r\n": keep the line clean. */
+    len = strlen(buf);
+    while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\r'
+                       || buf[len - 1] == '\n'))
+        buf[--len] = '\0';
+    return apr_pstrdup(pool, buf);
 }
 
 void tool_human_size(char *buf, apr_size_t size, apr_uint64_t bytes)
