@@ -207,6 +207,47 @@ static void pipe_on_data_called_after_each_commit(void)
     CU_ASSERT(s.closes == 1);
 }
 
+/* An event loop: the callback reads complete lines in place. */
+typedef struct lines_seen_t {
+    int lines, ends;
+    char last[32];
+} lines_seen_t;
+
+static void read_lines_cb(void *baton, strata_pipe_t *p, apr_size_t n)
+{
+    lines_seen_t *ls = baton;
+    apr_size_t got;
+    apr_status_t rv;
+
+    while ((rv = strata_pipe_read_line(p, ls->last, sizeof(ls->last), &got))
+           == APR_SUCCESS)
+        ls->lines++;
+    if (n == 0) {
+        ASSERT_RV(APR_EOF, rv);
+        ls->ends++;
+    } else {
+        ASSERT_RV(APR_EAGAIN, rv);
+    }
+}
+
+static void pipe_on_data_callback_can_read_in_place(void)
+{
+    strata_pipe_t *p = new_pipe(4, NULL);
+    lines_seen_t ls;
+
+    memset(&ls, 0, sizeof(ls));
+    strata_pipe_on_data(p, read_lines_cb, &ls);
+    put(p, "one\ntw");
+    CU_ASSERT(ls.lines == 1);
+    put(p, "o\nthree\nfo");
+    CU_ASSERT(ls.lines == 3);
+    put(p, "ur");
+    ASSERT_RV(APR_SUCCESS, strata_pipe_close_writer(p, APR_SUCCESS));
+    CU_ASSERT(ls.lines == 4 && ls.ends == 1);
+    CU_ASSERT(memcmp(ls.last, "four", 4) == 0);
+    strata_pipe_on_data(p, NULL, NULL);
+}
+
 static void pipe_writer_calls_after_close_are_eclosed(void)
 {
     strata_pipe_t *p = new_pipe(8, NULL);
@@ -828,6 +869,7 @@ static CU_TestInfo tests[] = {
     { "pipe_commit_protocol_errors", pipe_commit_protocol_errors },
     { "pipe_write_spans_many_chunks", pipe_write_spans_many_chunks },
     { "pipe_on_data_called_after_each_commit", pipe_on_data_called_after_each_commit },
+    { "pipe_on_data_callback_can_read_in_place", pipe_on_data_callback_can_read_in_place },
     { "pipe_writer_calls_after_close_are_eclosed", pipe_writer_calls_after_close_are_eclosed },
     { "pipe_read_atmost_again_data_eof", pipe_read_atmost_again_data_eof },
     { "pipe_read_bytes_exact_or_truncated", pipe_read_bytes_exact_or_truncated },
