@@ -1,7 +1,7 @@
 /*
  * bench_lines.c -- strata_read_line over a buffered file stream against
  * glibc getline() on the same file, in lines per second (target >= 1.5x).
- * Data size: STRATA_BENCH_MB (default 32 MiB of lines of 1..120 bytes);
+ * Data size: STRATA_BENCH_MB (default 64 MiB of lines of 1..120 bytes);
  * STRATA_BENCH_LINES_BUF sets the read buffer (default 64 KiB).
  */
 #include "bench_util.h"
@@ -121,7 +121,7 @@ static void make_file(const char *path, apr_size_t size, apr_pool_t *pool)
 
 int main(int argc, const char *const *argv)
 {
-    apr_size_t mb = bench_env_size("STRATA_BENCH_MB", 32);
+    apr_size_t mb = bench_env_size("STRATA_BENCH_MB", 64);
     const char *dir = NULL, *path;
     lines_job_t j;
     apr_pool_t *pool;
