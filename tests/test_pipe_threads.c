@@ -5,6 +5,7 @@
  * a timeout, so a bug fails a test instead of hanging it.
  */
 #include "test_util.h"
+#include "strata/stream_type.h"
 #include <apr_thread_proc.h>
 #include <string.h>
 #include <stdio.h>
@@ -286,6 +287,104 @@ static void pipe_writer_stream_pauses_and_resumes(void)
     ASSERT_RV(APR_EOF, strata_pipe_read_bytes(p, block, 1, &n));
 }
 
+/* A stream reading from one stream and writing to another (a socket). */
+typedef struct duplex_t {
+    strata_stream_t base;
+    strata_stream_t *in, *out;
+} duplex_t;
+
+static apr_status_t duplex_read(strata_stream_t *s, void *buf, apr_size_t len,
+                                apr_size_t *n)
+{
+    return strata_read(((duplex_t *)s)->in, buf, len, n);
+}
+
+static apr_status_t duplex_write(strata_stream_t *s, const void *buf,
+                                 apr_size_t len, apr_size_t *n)
+{
+    return strata_write(((duplex_t *)s)->out, buf, len, n);
+}
+
+static const strata_stream_type_t duplex_type = {
+    STRATA_STREAM_TYPE_VERSION, "duplex", STRATA_CAP_READ | STRATA_CAP_WRITE,
+    sizeof(duplex_t), duplex_read, duplex_write, NULL, NULL, NULL, NULL, NULL
+};
+
+typedef struct side_t {
+    strata_stream_t *b;
+    int lines;
+    apr_status_t rv;
+} side_t;
+
+static void *APR_THREAD_FUNC side_reader(apr_thread_t *t, void *arg)
+{
+    side_t *sd = arg;
+    const char *d;
+    apr_size_t n;
+
+    while ((sd->rv = strata_read_line(sd->b, 100, &d, &n)) == APR_SUCCESS)
+        sd->lines++;
+    return NULL;                    /* see join() */
+}
+
+static void *APR_THREAD_FUNC side_writer(apr_thread_t *t, void *arg)
+{
+    side_t *sd = arg;
+    int i;
+
+    sd->rv = APR_SUCCESS;
+    for (i = 0; i < sd->lines && sd->rv == APR_SUCCESS; i++)
+        sd->rv = strata_write_all(sd->b, "pong\n", 5, NULL);
+    if (sd->rv == APR_SUCCESS)
+        sd->rv = strata_flush(sd->b, STRATA_FLUSH_BUFFERS);
+    return NULL;                    /* see join() */
+}
+
+/* One buffered stream over a socket-like duplex: one thread reads lines,
+ * another writes, at the same time. */
+static void buffered_read_and_write_sides_on_two_threads(void)
+{
+    strata_pipe_t *up = new_pipe(128, 4096, 0, TIMEOUT);
+    strata_pipe_t *down = new_pipe(128, 4096, 0, TIMEOUT);
+    strata_stream_t *upr, *upw, *downr, *downw, *dx, *b;
+    apr_thread_t *tr, *tw;
+    side_t r, w;
+    char *got;
+    apr_size_t n;
+    int i;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(up, P, &upr));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(up, P, &upw));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(down, P, &downr));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(down, P, &downw));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_stream_alloc(&dx, &duplex_type, NULL,
+                                                     0, P));
+    ((duplex_t *)dx)->in = upr;
+    ((duplex_t *)dx)->out = downw;
+    strata_stream_ready(dx);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(dx, 64, 64, 0, P, &b));
+    memset(&r, 0, sizeof(r));
+    memset(&w, 0, sizeof(w));
+    r.b = w.b = b;
+    w.lines = 3000;
+    ASSERT_RV_FATAL(APR_SUCCESS, apr_thread_create(&tr, NULL, side_reader,
+                                                   &r, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, apr_thread_create(&tw, NULL, side_writer,
+                                                   &w, P));
+    for (i = 0; i < 3000; i++)
+        ASSERT_RV(APR_SUCCESS, strata_write_all(upw, "ping\n", 5, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(upw));
+    got = apr_palloc(P, 3000 * 5);
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(downr, got, 3000 * 5, &n));
+    join(tr);
+    join(tw);
+    ASSERT_RV(APR_EOF, r.rv);
+    ASSERT_RV(APR_SUCCESS, w.rv);
+    CU_ASSERT(r.lines == 3000);
+    CU_ASSERT(n == 15000 && memcmp(got, "pong\npong\n", 10) == 0);
+    CU_ASSERT(memcmp(got + 14995, "pong\n", 5) == 0);
+}
+
 static CU_TestInfo tests[] = {
     { "pipe_threads_move_data_intact_through_pause_and_resume", pipe_threads_move_data_intact_through_pause_and_resume },
     { "pipe_threads_read_line_through_buffered_ends", pipe_threads_read_line_through_buffered_ends },
@@ -293,6 +392,7 @@ static CU_TestInfo tests[] = {
     { "pipe_threads_close_reader_wakes_paused_writer", pipe_threads_close_reader_wakes_paused_writer },
     { "pipe_threads_close_writer_wakes_waiting_reader", pipe_threads_close_writer_wakes_waiting_reader },
     { "pipe_reader_stream_times_out", pipe_reader_stream_times_out },
+    { "buffered_read_and_write_sides_on_two_threads", buffered_read_and_write_sides_on_two_threads },
     { "pipe_writer_stream_pauses_and_resumes", pipe_writer_stream_pauses_and_resumes },
     CU_TEST_INFO_NULL
 };
