@@ -56,10 +56,15 @@ static int bz_step(strata__codec_t *c, bz_stream *bz, int action)
     bz->next_out = (char *)c->next_out;
     bz->avail_out = out;
     ret = c->encode ? BZ2_bzCompress(bz, action) : BZ2_bzDecompress(bz);
-    c->next_in += in - bz->avail_in;
-    c->avail_in -= in - bz->avail_in;
-    c->next_out += out - bz->avail_out;
-    c->avail_out -= out - bz->avail_out;
+    /* Advance only by what moved: NULL + 0 is undefined behaviour. */
+    if (in != bz->avail_in) {
+        c->next_in += in - bz->avail_in;
+        c->avail_in -= in - bz->avail_in;
+    }
+    if (out != bz->avail_out) {
+        c->next_out += out - bz->avail_out;
+        c->avail_out -= out - bz->avail_out;
+    }
     return ret;
 }
 

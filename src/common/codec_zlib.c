@@ -55,10 +55,15 @@ static int zlib_step(strata__codec_t *c, z_stream *z, int flush)
     z->next_out = c->next_out;
     z->avail_out = out;
     ret = c->encode ? deflate(z, flush) : inflate(z, Z_NO_FLUSH);
-    c->next_in += in - z->avail_in;
-    c->avail_in -= in - z->avail_in;
-    c->next_out += out - z->avail_out;
-    c->avail_out -= out - z->avail_out;
+    /* Advance only by what moved: NULL + 0 is undefined behaviour. */
+    if (in != z->avail_in) {
+        c->next_in += in - z->avail_in;
+        c->avail_in -= in - z->avail_in;
+    }
+    if (out != z->avail_out) {
+        c->next_out += out - z->avail_out;
+        c->avail_out -= out - z->avail_out;
+    }
     return ret;
 }
 

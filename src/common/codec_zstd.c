@@ -58,10 +58,14 @@ static apr_status_t zstd_run(strata__codec_t *c, int op)
     } else {
         ret = ZSTD_decompressStream(st->dc, &out, &in);
     }
-    c->next_in += in.pos;
-    c->avail_in -= in.pos;
-    c->next_out += out.pos;
-    c->avail_out -= out.pos;
+    if (in.pos) {        /* NULL + 0 is undefined behaviour */
+        c->next_in += in.pos;
+        c->avail_in -= in.pos;
+    }
+    if (out.pos) {
+        c->next_out += out.pos;
+        c->avail_out -= out.pos;
+    }
     if (ZSTD_isError(ret))
         return zstd_error(c, ret);
     if (c->encode)
