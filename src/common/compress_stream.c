@@ -431,7 +431,8 @@ static apr_status_t dec_step(codec_stream_t *cs, const unsigned char *in,
             room = len;
         if (room > allow)
             room = (apr_size_t)allow;
-        memcpy(cs->buf + cs->len, in, room);
+        if (room > 0)
+            memcpy(cs->buf + cs->len, in, room);
         cs->len += room;
         cs->plain += room;
         cs->coded += room;
@@ -472,7 +473,8 @@ static apr_status_t dec_detect_write(codec_stream_t *cs, const unsigned char *in
 
     if (take > len)
         take = len;
-    memcpy(cs->detect + cs->dlen, in, take);
+    if (take > 0)
+        memcpy(cs->detect + cs->dlen, in, take);
     cs->dlen += take;
     *used = take;
     rv = cs_detect(cs, cs->detect, cs->dlen,

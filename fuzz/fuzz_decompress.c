@@ -1,0 +1,84 @@
+/*
+ * fuzz_decompress.c -- libFuzzer target for the decoders (not built by
+ * default).  The first byte picks the codec (or auto) and the options; the
+ * rest is fed to a decompressing reader and, independently, a
+ * decompressing writer, both with small limits.  Anything but a crash,
+ * a hang, a leak or a sanitizer report is fine.
+ *
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DSTRATA_HAVE_ZSTD=1 \
+ *       -Iinclude fuzz/fuzz_decompress.c build/libstrata.a \
+ *       $(pkg-config --cflags --libs apr-1 apr-util-1) -lz -lbz2 -llzma -lzstd
+ */
+#include "strata/strata.h"
+#include "strata/compress.h"
+#include <apr_general.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static apr_pool_t *root;
+
+static void fuzz_init(void)
+{
+    if (root != NULL)
+        return;
+    apr_initialize();
+    atexit(apr_terminate);
+    apr_pool_create(&root, NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const strata_codec_t codecs[8] = {
+        STRATA_CODEC_GZIP, STRATA_CODEC_ZLIB, STRATA_CODEC_DEFLATE,
+        STRATA_CODEC_BZIP2, STRATA_CODEC_XZ, STRATA_CODEC_ZSTD,
+        STRATA_CODEC_AUTO, STRATA_CODEC_AUTO };
+    strata_decompress_opts_t d;
+    strata_stream_t *in, *z, *mem;
+    strata_codec_t codec;
+    apr_pool_t *p;
+    char buf[4096];
+    apr_size_t n, off;
+    apr_status_t rv;
+    unsigned i;
+
+    if (size < 1)
+        return 0;
+    fuzz_init();
+    codec = codecs[data[0] & 7];
+    if (!strata_codec_available(codec))
+        codec = STRATA_CODEC_AUTO;
+    strata_decompress_opts_init(&d);
+    d.max_output = 1u << 20;
+    d.max_ratio = (data[0] & 0x10) ? 20 : 0;
+    d.max_memory = 32u << 20;
+    d.first_member_only = (data[0] & 0x20) != 0;
+    d.passthrough = (data[0] & 0x40) != 0;
+    data++;
+    size--;
+    apr_pool_create(&p, root);
+
+    strata_memory_open_buffer(&in, data, size, p);
+    if (strata_decompress_reader(&z, in, codec, &d, 0, p) == APR_SUCCESS) {
+        for (i = 0; i < 100000; i++) {
+            rv = strata_read(z, buf, sizeof(buf), &n);
+            if (rv != APR_SUCCESS)
+                break;
+        }
+        strata_close(z);
+    }
+
+    strata_memory_create(&mem, 2u << 20, p);
+    if (strata_decompress_writer(&z, mem, codec, &d, 0, p) == APR_SUCCESS) {
+        for (off = 0; off < size; off += n) {
+            rv = strata_write(z, data + off, size - off < 777 ? size - off : 777,
+                              &n);
+            if (rv != APR_SUCCESS)
+                break;
+        }
+        strata_close(z);
+    }
+    apr_pool_destroy(p);
+    return 0;
+}
