@@ -11,6 +11,9 @@
 #if APR_HAS_FORK
 #include <signal.h>
 #endif
+#ifndef _WIN32
+#include <unistd.h>   /* symlink */
+#endif
 
 #define RW_NEW (APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE)
 
@@ -301,6 +304,32 @@ static void file_atomic_keeps_target_permissions(void)
 #endif
 }
 
+static void file_atomic_refuses_non_regular_targets(void)
+{
+    const char *dir = fresh_dir("nonreg");
+    strata_stream_t *s;
+
+    ASSERT_RV(STRATA_ENOTSUP, strata_file_open(&s, dir, RW_NEW,
+                                               APR_FPROT_OS_DEFAULT,
+                                               STRATA_FILE_ATOMIC, strata_test_pool));
+#ifndef _WIN32
+    {
+        const char *link = apr_pstrcat(strata_test_pool, dir, "/link", NULL);
+
+        ASSERT_RV(STRATA_ENOTSUP, strata_file_open(&s, "/dev/null", RW_NEW,
+                                                   APR_FPROT_OS_DEFAULT,
+                                                   STRATA_FILE_ATOMIC,
+                                                   strata_test_pool));
+        CU_ASSERT_EQUAL_FATAL(symlink("elsewhere", link), 0);
+        ASSERT_RV(STRATA_ENOTSUP, strata_file_open(&s, link, RW_NEW,
+                                                   APR_FPROT_OS_DEFAULT,
+                                                   STRATA_FILE_ATOMIC,
+                                                   strata_test_pool));
+    }
+#endif
+    CU_ASSERT_EQUAL(count_entries(dir, ".l"), 0);   /* no temporary left */
+}
+
 static void file_reads_through_fault_stream_lose_nothing(void)
 {
     const char *path = strata_test_tmpname("fault", strata_test_pool);
@@ -339,6 +368,7 @@ static CU_TestInfo tests[] = {
     { "file_atomic_failed_write_never_commits", file_atomic_failed_write_never_commits },
     { "file_atomic_survives_a_killed_writer", file_atomic_survives_a_killed_writer },
     { "file_atomic_keeps_target_permissions", file_atomic_keeps_target_permissions },
+    { "file_atomic_refuses_non_regular_targets", file_atomic_refuses_non_regular_targets },
     { "file_reads_through_fault_stream_lose_nothing", file_reads_through_fault_stream_lose_nothing },
     CU_TEST_INFO_NULL
 };

@@ -39,7 +39,9 @@ extern "C" {
  * _TRUNCATE, _APPEND, _EXCL, _BUFFERED, ...; APR_FOPEN_BINARY is always
  * added) and permissions @a perm (APR_FPROT_OS_DEFAULT for the usual).
  * @a sflags may hold STRATA_FILE_ATOMIC, which needs APR_FOPEN_WRITE and
- * excludes APR_FOPEN_READ and APR_FOPEN_APPEND (APR_EINVAL otherwise).
+ * excludes APR_FOPEN_READ and APR_FOPEN_APPEND (APR_EINVAL otherwise), and
+ * gives STRATA_ENOTSUP when @a path exists and is not a regular file (a
+ * device, FIFO, folder or symlink would itself be replaced by the rename).
  * Returns APR's error (e.g. APR_ENOENT) when the open fails; *out is then
  * untouched.
  */

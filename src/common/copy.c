@@ -49,7 +49,10 @@ static apr_status_t copy_fast(strata_stream_t *from, strata_stream_t *to,
             return rv;
         }
         strata__io_end(from, STRATA__DIR_READ, rgrant, n);
-        strata__io_end(to, STRATA__DIR_WRITE, wgrant, n);
+        if (n == 0 && rv == APR_SUCCESS)   /* EOF: nothing reached `to` */
+            strata__io_cancel(to, STRATA__DIR_WRITE, wgrant);
+        else
+            strata__io_end(to, STRATA__DIR_WRITE, wgrant, n);
         *done += n;
         if (n > 0 && o->progress != NULL)
             o->progress(o->baton, *done);

@@ -242,9 +242,16 @@ apr_status_t strata_file_open(strata_stream_t **out, const char *path,
         return APR_EINVAL;
     aflags |= APR_FOPEN_BINARY;
     if (sflags & STRATA_FILE_ATOMIC) {
+        apr_finfo_t fi;
+
         if (!(aflags & APR_FOPEN_WRITE)
             || (aflags & (APR_FOPEN_READ | APR_FOPEN_APPEND)))
             return APR_EINVAL;
+        /* Renaming over a device, FIFO, folder or symlink would replace the
+         * node itself: only regular files (or a new path) are replaced. */
+        if (apr_stat(&fi, path, APR_FINFO_TYPE | APR_FINFO_LINK, pool)
+                == APR_SUCCESS && fi.filetype != APR_REG)
+            return STRATA_ENOTSUP;
         rv = file_open_tmp(&f, &tmp, path, aflags, perm, pool);
     } else {
         rv = apr_file_open(&f, path, aflags, perm, pool);
