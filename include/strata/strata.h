@@ -12,5 +12,6 @@
 #include "strata/memory.h"
 #include "strata/buffered.h"
 #include "strata/pipe.h"
+#include "strata/compress.h"
 
 #endif /* STRATA_H */
