@@ -508,6 +508,35 @@ static void buffered_close_flushes_and_later_calls_fail(void)
     ASSERT_RV(APR_SUCCESS, strata_close(b));
 }
 
+static void buffered_shutdown_finishes_inner_only_when_owned(void)
+{
+    strata_pipe_t *p;
+    strata_stream_t *mem, *w, *b;
+    const void *data;
+    char out[8];
+    apr_size_t len, n;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(mem, 0, 0, 0, P, &b));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(b, "a", 1, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(b));
+    ASSERT_RV(STRATA_ECLOSED, strata_write(b, "b", 1, &n));
+    ASSERT_RV(APR_SUCCESS, strata_write(mem, "c", 1, &n));  /* borrowed */
+    strata_memory_contents(mem, &data, &len);
+    CU_ASSERT(len == 2 && memcmp(data, "ac", 2) == 0);
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_create(&p, NULL, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(p, P, &w));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(w, 0, 0,
+                                                        STRATA_OWN_INNER, P, &b));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(b, "end", 3, NULL));
+    CU_ASSERT(strata_pipe_length(p) == 0);
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(b));         /* owned */
+    ASSERT_RV(STRATA_ETRUNCATED, strata_pipe_read_bytes(p, out, 8, &n));
+    CU_ASSERT(n == 3 && memcmp(out, "end", 3) == 0);
+    ASSERT_RV(APR_EOF, strata_pipe_read_bytes(p, out, 8, &n));
+}
+
 static void buffered_writes_under_faults_lose_nothing(void)
 {
     static char src[7000];
@@ -729,6 +758,7 @@ static CU_TestInfo tests[] = {
     { "buffered_writes_wait_for_flush", buffered_writes_wait_for_flush },
     { "buffered_large_write_bypasses_buffer", buffered_large_write_bypasses_buffer },
     { "buffered_close_flushes_and_later_calls_fail", buffered_close_flushes_and_later_calls_fail },
+    { "buffered_shutdown_finishes_inner_only_when_owned", buffered_shutdown_finishes_inner_only_when_owned },
     { "buffered_writes_under_faults_lose_nothing", buffered_writes_under_faults_lose_nothing },
     { "buffered_reads_and_writes_are_independent", buffered_reads_and_writes_are_independent },
     { "buffered_seek_and_tell_account_for_buffer", buffered_seek_and_tell_account_for_buffer },

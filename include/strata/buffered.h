@@ -54,7 +54,9 @@ extern "C" {
  * direction @a inner supports.  The stream's capabilities are @a inner's
  * (read, write, seek).  @a flags: STRATA_OWN_INNER closes @a inner when the
  * buffered stream is closed.  Closing (or strata_shutdown_write()) flushes
- * pending writes first.
+ * pending writes first; then, with STRATA_OWN_INNER, it shuts down the
+ * inner stream's write side, and without it only flushes the inner stream,
+ * which stays usable.
  * Returns APR_EINVAL for a NULL argument, APR_ENOMEM if a buffer cannot be
  * allocated; on failure *out is untouched and @a inner is not affected.
  */

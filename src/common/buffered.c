@@ -186,7 +186,11 @@ static apr_status_t buffered_shutdown(strata_stream_t *s)
 
     if ((rv = wbuf_flush(b)) != APR_SUCCESS)
         return rv;
-    return strata_shutdown_write(s->inner);
+    /* Only an owned inner stream is finished with us; a borrowed one is
+     * flushed and stays usable (as the codec streams do). */
+    if (s->flags & STRATA_OWN_INNER)
+        return strata_shutdown_write(s->inner);
+    return strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
 }
 
 static apr_status_t buffered_seek(strata_stream_t *s, apr_off_t offset,
