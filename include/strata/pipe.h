@@ -97,8 +97,9 @@ typedef struct strata_pipe_opts_t {
     /** ...and go on once fewer than this many are unread.
      *  0: pause_threshold / 2 (at least 1); must be <= pause_threshold. */
     apr_size_t resume_threshold;
-    /** Blocking views: longest single wait, in microseconds, after which a
-     *  read or write gives APR_TIMEUP; <= 0: wait as long as it takes. */
+    /** Blocking views: a read or write that has waited this long, in
+     *  microseconds, gives APR_TIMEUP with nothing moved; <= 0: wait as
+     *  long as it takes. */
     apr_interval_time_t timeout;
 } strata_pipe_opts_t;
 
@@ -331,7 +332,9 @@ STRATA_API apr_status_t strata_pipe_close_reader(strata_pipe_t *p);
  * must not outlive the pipe's pool).  strata_read() waits until there is
  * data, the end, or the timeout (APR_TIMEUP); then it answers like
  * strata_pipe_read_atmost() (APR_EOF at a clean end, the writer's error
- * after the data).  Closing the stream closes the reader end.
+ * after the data).  Closing the stream closes the reader end.  The view is
+ * an ordinary stream: the dispatcher meters it, and decorators stack on it.
+ * APR_EINVAL for NULL arguments.
  */
 STRATA_API apr_status_t strata_pipe_reader_stream(strata_pipe_t *p,
                                                   apr_pool_t *pool,
@@ -345,7 +348,8 @@ STRATA_API apr_status_t strata_pipe_reader_stream(strata_pipe_t *p,
  * goes on).  It gives STRATA_ECLOSED once the reader end is closed and
  * APR_TIMEUP when a wait exceeds the timeout.  strata_flush() does nothing
  * (written bytes are visible at once); strata_shutdown_write() and closing
- * the stream close the writer end cleanly.
+ * the stream close the writer end cleanly (use strata_pipe_close_writer()
+ * first to pass an error instead).  APR_EINVAL for NULL arguments.
  */
 STRATA_API apr_status_t strata_pipe_writer_stream(strata_pipe_t *p,
                                                   apr_pool_t *pool,
