@@ -440,6 +440,86 @@ static void buffered_read_error_is_passed_up_without_loss(void)
     CU_ASSERT(view_is(d, n, "ab"));
 }
 
+/* ---- random mixes of read calls against the source ------------------------ */
+
+static apr_uint32_t rnd_next(apr_uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+/* Mixed strata_read / read_until / read_line / peek calls, with small and
+ * large limits, over a faulty source: every answer must match the source
+ * at the current position, and nothing may be lost or repeated. */
+static void buffered_random_read_mix_matches_source(void)
+{
+    static char src[20000];
+    static const char *delims[] = { "\n", "ab", "\r\n\r\n" };
+    strata_fault_opts_t fo;
+    strata_stream_t *b;
+    apr_uint32_t x = 99;
+    apr_size_t len, pos, n, k, i;
+    const char *d, *dl;
+    char out[300];
+    apr_status_t rv;
+    long at;
+    int round, op;
+
+    for (i = 0; i < sizeof(src); i++)
+        src[i] = "ab\r\nxyz"[rnd_next(&x) % 7];
+    for (round = 0; round < 12; round++) {
+        memset(&fo, 0, sizeof(fo));
+        fo.one_byte = round % 3 == 0;
+        fo.eintr_every = round % 4 == 1 ? 3 : 0;
+        fo.eagain_every = round % 4 == 2 ? 5 : 0;
+        fo.fail_read_at = round % 4 == 3 ? 7 : 0;
+        len = sizeof(src) - (apr_size_t)round * 13;
+        b = open_faulty(src, len, &fo, 1 + (apr_size_t)round * 5, NULL);
+        for (pos = 0, i = 0; i < 200000 && pos < len; i++) {
+            op = (int)(rnd_next(&x) % 4);
+            k = 1 + rnd_next(&x) % (op == 0 ? 300 : 120);
+            switch (op) {
+            case 0:
+                rv = strata_read(b, out, k, &n);
+                if (rv == APR_SUCCESS)
+                    CU_ASSERT_FATAL(n <= k && memcmp(out, src + pos, n) == 0);
+                pos += n;
+                break;
+            case 1:
+            case 2:
+                dl = op == 2 ? "\n" : delims[rnd_next(&x) % 3];
+                if (k < strlen(dl))
+                    k = strlen(dl);
+                rv = op == 2 ? strata_read_line(b, k, &d, &n)
+                             : strata_read_until(b, dl, strlen(dl), k, &d, &n);
+                at = find_mem(src + pos, len - pos < k ? len - pos : k, dl,
+                              strlen(dl));
+                if (rv == APR_SUCCESS || rv == STRATA_ETRUNCATED) {
+                    CU_ASSERT_FATAL(memcmp(d, src + pos, n) == 0);
+                    CU_ASSERT_FATAL(at < 0 ? pos + n == len
+                                           : n == (apr_size_t)at + strlen(dl));
+                } else if (rv == STRATA_ELIMIT) {
+                    CU_ASSERT_FATAL(at < 0 && len - pos >= k);
+                }
+                pos += n;
+                break;
+            default:
+                rv = strata_peek(b, k, &d, &n);
+                CU_ASSERT_FATAL(n <= k && memcmp(d ? d : "", src + pos, n) == 0);
+                if (rv == APR_SUCCESS)
+                    CU_ASSERT_FATAL(n == k || pos + n == len);
+                break;
+            }
+            /* never more than the largest max/n asked for */
+            CU_ASSERT_FATAL(strata_buffered_read_capacity(b) <= 120);
+        }
+        CU_ASSERT(pos == len);
+        strata_close(b);
+    }
+}
+
 /* ---- writes ------------------------------------------------------------- */
 
 static void buffered_writes_wait_for_flush(void)
@@ -755,6 +835,7 @@ static CU_TestInfo tests[] = {
     { "buffered_read_line_under_every_fault", buffered_read_line_under_every_fault },
     { "buffered_plain_read_under_faults", buffered_plain_read_under_faults },
     { "buffered_read_error_is_passed_up_without_loss", buffered_read_error_is_passed_up_without_loss },
+    { "buffered_random_read_mix_matches_source", buffered_random_read_mix_matches_source },
     { "buffered_writes_wait_for_flush", buffered_writes_wait_for_flush },
     { "buffered_large_write_bypasses_buffer", buffered_large_write_bypasses_buffer },
     { "buffered_close_flushes_and_later_calls_fail", buffered_close_flushes_and_later_calls_fail },

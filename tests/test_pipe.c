@@ -791,6 +791,141 @@ static void pipe_every_reader_call_sees_source_error_at_call_n(void)
     }
 }
 
+/* ---- random operations against a model ------------------------------------ */
+
+static apr_uint32_t rnd_next(apr_uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+/* The model is the unread bytes model[mpos, mlen). */
+static long model_find(const char *m, apr_size_t len, const char *needle,
+                       apr_size_t nl, apr_size_t start, apr_size_t end)
+{
+    apr_size_t i;
+
+    if (end > len)
+        end = len;
+    for (i = start; i + nl <= end; i++)
+        if (memcmp(m + i, needle, nl) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void random_ops_round(apr_uint32_t seed, apr_size_t chunk)
+{
+    static char model[1 << 16], buf[512], out[512];
+    static const char *needles[] = { "\n", "ab", "b\na", "aab" };
+    strata_pipe_iovec_t v[32];
+    strata_pipe_t *p = new_pipe(chunk, NULL);
+    apr_size_t mpos = 0, mlen = 0, n, k, c, t, pos, i;
+    apr_uint32_t x = seed;
+    const char *nd;
+    long want;
+    void *wb;
+    int op;
+
+    for (i = 0; i < 3000; i++) {
+        op = (int)(rnd_next(&x) % 9);
+        k = rnd_next(&x) % 40;
+        switch (op) {
+        case 0:                                   /* write */
+        case 1:
+            if (mlen + k > sizeof(model))
+                break;
+            for (n = 0; n < k; n++)
+                buf[n] = "aab\n"[rnd_next(&x) % 4];
+            ASSERT_RV(APR_SUCCESS, strata_pipe_write(p, buf, k));
+            memcpy(model + mlen, buf, k);
+            mlen += k;
+            break;
+        case 2:                                   /* get_buffer + commit */
+            ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_get_buffer(p, k % (chunk + 1),
+                                                                &wb, &c));
+            k = c < k ? c : k;
+            if (mlen + k > sizeof(model))
+                k = 0;
+            for (n = 0; n < k; n++)
+                ((char *)wb)[n] = "ab\n"[rnd_next(&x) % 3];
+            memcpy(model + mlen, wb, k);
+            mlen += k;
+            ASSERT_RV(APR_SUCCESS, strata_pipe_commit(p, k));
+            break;
+        case 3:                                   /* read_atmost */
+            ASSERT_RV(k ? (mlen > mpos ? APR_SUCCESS : APR_EAGAIN) : APR_SUCCESS,
+                      strata_pipe_read_atmost(p, out, k, &n));
+            CU_ASSERT_FATAL(n == (k < mlen - mpos ? k : mlen - mpos));
+            CU_ASSERT_FATAL(memcmp(out, model + mpos, n) == 0);
+            mpos += n;
+            break;
+        case 4:                                   /* read_bytes */
+            ASSERT_RV(k <= mlen - mpos ? APR_SUCCESS : APR_EAGAIN,
+                      strata_pipe_read_bytes(p, out, k, &n));
+            if (k <= mlen - mpos) {
+                CU_ASSERT_FATAL(n == k && memcmp(out, model + mpos, k) == 0);
+                mpos += k;
+            }
+            break;
+        case 5:                                   /* read_until */
+            nd = needles[rnd_next(&x) % 4];
+            k += strlen(nd);
+            want = model_find(model + mpos, mlen - mpos, nd, strlen(nd), 0, k);
+            n = 0;
+            if (want >= 0) {
+                ASSERT_RV(APR_SUCCESS, strata_pipe_read_until(p, nd, strlen(nd),
+                          STRATA_PIPE_KEEP_DELIM, out, k, &n));
+                CU_ASSERT_FATAL(n == (apr_size_t)want + strlen(nd));
+                CU_ASSERT_FATAL(memcmp(out, model + mpos, n) == 0);
+                mpos += n;
+            } else {
+                ASSERT_RV(mlen - mpos >= k ? STRATA_ELIMIT : APR_EAGAIN,
+                          strata_pipe_read_until(p, nd, strlen(nd), 0, out, k,
+                                                 &n));
+            }
+            break;
+        case 6:                                   /* find in a window */
+            nd = needles[rnd_next(&x) % 4];
+            c = rnd_next(&x) % 50;
+            t = c + rnd_next(&x) % 80;
+            want = model_find(model + mpos, mlen - mpos, nd, strlen(nd), c, t);
+            ASSERT_RV(want >= 0 ? APR_SUCCESS : APR_NOTFOUND,
+                      strata_pipe_find(p, nd, strlen(nd), c, t, &pos));
+            CU_ASSERT_FATAL(want < 0 || pos == (apr_size_t)want);
+            break;
+        case 7:                                   /* peek */
+            ASSERT_RV(k == 0 || mlen > mpos ? APR_SUCCESS : APR_EAGAIN,
+                      strata_pipe_peek(p, out, k, &n));
+            CU_ASSERT_FATAL(n == (k < mlen - mpos ? k : mlen - mpos));
+            CU_ASSERT_FATAL(memcmp(out, model + mpos, n) == 0);
+            break;
+        default:                                  /* segments + advance */
+            if (strata_pipe_segments(p, v, 32, &c, &t) != APR_SUCCESS)
+                break;
+            for (n = 0, pos = 0; n < c; pos += v[n].len, n++)
+                CU_ASSERT_FATAL(memcmp(v[n].base, model + mpos + pos,
+                                       v[n].len) == 0);
+            CU_ASSERT_FATAL(pos == t && t <= mlen - mpos);
+            k = t ? rnd_next(&x) % (t + 1) : 0;
+            ASSERT_RV(APR_SUCCESS, strata_pipe_advance(p, k, t));
+            mpos += k;
+            break;
+        }
+        CU_ASSERT_FATAL(strata_pipe_length(p) == mlen - mpos);
+    }
+}
+
+static void pipe_random_operations_match_a_model(void)
+{
+    apr_size_t chunks[] = { 1, 2, 5, 16, 100 };
+    unsigned seed;
+
+    for (seed = 1; seed <= 20; seed++)
+        random_ops_round(seed * 7919u, chunks[seed % 5]);
+}
+
 /* ---- allocation and lifetime -------------------------------------------- */
 
 static void pipe_steady_state_allocates_nothing(void)
@@ -887,6 +1022,7 @@ static CU_TestInfo tests[] = {
     { "pipe_segments_and_advance_examined", pipe_segments_and_advance_examined },
     { "pipe_every_reader_call_fed_by_fault_stream", pipe_every_reader_call_fed_by_fault_stream },
     { "pipe_every_reader_call_sees_source_error_at_call_n", pipe_every_reader_call_sees_source_error_at_call_n },
+    { "pipe_random_operations_match_a_model", pipe_random_operations_match_a_model },
     { "pipe_steady_state_allocates_nothing", pipe_steady_state_allocates_nothing },
     { "pipe_pool_destroy_returns_chunks", pipe_pool_destroy_returns_chunks },
     { "pipe_create_bad_options", pipe_create_bad_options },
