@@ -720,6 +720,45 @@ static void fault_all_directions_lose_nothing(void)
     }
 }
 
+/* A sync flush interrupted by EAGAIN, then more writes, more flushes and
+ * close: the flush is completed before new input, nothing is lost. */
+static void fault_interrupted_sync_flush(void)
+{
+    char *data = apr_palloc(strata_test_pool, 300000), *out;
+    apr_size_t i, olen, off, n;
+    const void *p;
+    int kind;
+
+    /* incompressible, so the output buffer fills in the middle of a flush */
+    strata_test_fill(data, 300000, 12);
+
+    for (i = 0; i < NCODECS; i++) {
+        for (kind = 2; kind <= 3; kind++) {
+            strata_fault_opts_t f;
+            strata_stream_t *mem, *fs, *z;
+            apr_status_t rv;
+            fault_opts(&f, kind);
+            strata_memory_create(&mem, 0, strata_test_pool);
+            strata_fault_create(&fs, mem, &f, 0, strata_test_pool);
+            ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(
+                                &z, fs, all_codecs[i], NULL, 0, strata_test_pool));
+            for (off = 0; off < 300000; off += n) {
+                n = 300000 - off < 100000 ? 300000 - off : 100000;
+                ASSERT_RV_FATAL(APR_SUCCESS,
+                                strata_test_write_all(z, data + off, n, n));
+                rv = strata_flush(z, STRATA_FLUSH_SYNC);   /* may be EAGAIN */
+                CU_ASSERT(rv == APR_SUCCESS || APR_STATUS_IS_EAGAIN(rv)
+                          || APR_STATUS_IS_EINTR(rv));
+            }
+            ASSERT_RV(APR_SUCCESS, strata_close(z));
+            strata_memory_contents(mem, &p, &olen);
+            ASSERT_RV(APR_SUCCESS, decompress_mem(all_codecs[i], NULL, p, olen,
+                                                  &out, &olen));
+            CU_ASSERT(olen == 300000 && tmemcmp(out, data, olen) == 0);
+        }
+    }
+}
+
 static void fault_error_at_call_n_passes_up(void)
 {
     char *data = sample(50000, 6), *c, *out;
@@ -902,6 +941,7 @@ static CU_TestInfo tests[] = {
     { "xz_memory_limit", xz_memory_limit },
     { "compress_memory_cap_and_info", compress_memory_cap_and_info },
     { "fault_all_directions_lose_nothing", fault_all_directions_lose_nothing },
+    { "fault_interrupted_sync_flush", fault_interrupted_sync_flush },
     { "fault_error_at_call_n_passes_up", fault_error_at_call_n_passes_up },
     { "parallel_gzip_roundtrip_forms", parallel_gzip_roundtrip_forms },
     { "parallel_gzip_forgotten_stream_closed_by_pool",

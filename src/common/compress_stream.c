@@ -502,6 +502,9 @@ static apr_status_t wr_step(codec_stream_t *cs, const unsigned char *in,
     return dec_step(cs, in, len, op, used);
 }
 
+static apr_status_t cs_complete(codec_stream_t *cs, int op, cs_state until,
+                                int final);
+
 static apr_status_t cs_write(strata_stream_t *s, const void *buf,
                              apr_size_t len, apr_size_t *n)
 {
@@ -514,6 +517,10 @@ static apr_status_t cs_write(strata_stream_t *s, const void *buf,
         return cs->err;
     if ((rv = cs_drain(cs)) != APR_SUCCESS)
         return rv;
+    if (cs->state == CS_FLUSHING) {    /* an interrupted sync flush ends first */
+        if ((rv = cs_complete(cs, STRATA__OP_SYNC, CS_RUN, 0)) != APR_SUCCESS)
+            return rv;
+    }
     while (*n < len) {
         if (cs->len == CS_BUFSIZE) {
             rv = cs_drain(cs);
@@ -626,6 +633,8 @@ static apr_status_t cs_shutdown(strata_stream_t *s)
     apr_size_t done;
     unsigned rounds = 0;
 
+    if (rv == APR_SUCCESS && cs->encode && cs->state == CS_FLUSHING)
+        rv = cs_complete(cs, STRATA__OP_SYNC, CS_RUN, 1);
     if (rv == APR_SUCCESS && cs->encode) {
         cs->state = CS_FINISHING;
         rv = cs_complete(cs, STRATA__OP_FINISH, CS_DONE, 1);
