@@ -278,6 +278,52 @@ static void buffered_long_line_does_not_leave_large_buffer(void)
     CU_ASSERT(view_is(d, n, "end\n"));
 }
 
+/* A record trickling in (one byte per read, APR_EAGAIN in between) is
+ * found, and changing the delimiter or the limit between the retries
+ * still gives the right answers. */
+static void buffered_trickled_record_with_changing_delimiter_and_limit(void)
+{
+    static char text[50000 + 8];
+    strata_fault_opts_t fo;
+    strata_stream_t *b;
+    const char *d;
+    apr_size_t n;
+    apr_status_t rv;
+    long calls = 0;
+
+    memset(&fo, 0, sizeof(fo));
+    fo.one_byte = 1;
+    fo.eagain_every = 2;
+    memset(text, 'x', 50000);
+    memcpy(text + 50000, "\r\nend\n", 6);
+    b = open_faulty(text, 50006, &fo, 0, NULL);
+    while ((rv = strata_read_until(b, "\r\n", 2, 100000, &d, &n)) == APR_EAGAIN)
+        CU_ASSERT_FATAL(++calls < 200000);
+    ASSERT_RV(APR_SUCCESS, rv);
+    CU_ASSERT(n == 50002 && memcmp(d + 49998, "xx\r\n", 4) == 0);
+    strata_close(b);
+
+    b = open_faulty("abc\r\ndef\n", 9, &fo, 0, NULL);
+    while (strata_buffered_available(b) < 4)      /* "abc\r", no "\n" yet */
+        CU_ASSERT_FATAL(strata_read_until(b, "\n", 1, 100, &d, &n)
+                        == APR_EAGAIN && ++calls < 300000);
+    while ((rv = strata_read_until(b, "\r\n", 2, 100, &d, &n)) == APR_EAGAIN)
+        ;
+    ASSERT_RV(APR_SUCCESS, rv);
+    CU_ASSERT(view_is(d, n, "abc\r\n"));
+    while ((rv = strata_read_line(b, 100, &d, &n)) == APR_EAGAIN
+           && strata_buffered_available(b) < 2)
+        ;
+    CU_ASSERT(rv == APR_EAGAIN);
+    while ((rv = strata_read_line(b, 2, &d, &n)) == APR_EAGAIN)
+        ;
+    ASSERT_RV(STRATA_ELIMIT, rv);                  /* smaller limit now */
+    while ((rv = strata_read_line(b, 10, &d, &n)) == APR_EAGAIN)
+        ;
+    ASSERT_RV(APR_SUCCESS, rv);
+    CU_ASSERT(view_is(d, n, "def\n"));
+}
+
 /* ---- peek --------------------------------------------------------------- */
 
 static void buffered_peek_does_not_consume(void)
@@ -828,6 +874,7 @@ static CU_TestInfo tests[] = {
     { "buffered_read_until_limit_consumes_nothing", buffered_read_until_limit_consumes_nothing },
     { "buffered_delimiter_that_never_arrives", buffered_delimiter_that_never_arrives },
     { "buffered_read_until_bad_arguments", buffered_read_until_bad_arguments },
+    { "buffered_trickled_record_with_changing_delimiter_and_limit", buffered_trickled_record_with_changing_delimiter_and_limit },
     { "buffered_long_line_does_not_leave_large_buffer", buffered_long_line_does_not_leave_large_buffer },
     { "buffered_peek_does_not_consume", buffered_peek_does_not_consume },
     { "buffered_peek_under_faults", buffered_peek_under_faults },

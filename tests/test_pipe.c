@@ -352,6 +352,43 @@ static void pipe_read_until_limit_consumes_nothing(void)
     CU_ASSERT(strata_pipe_length(p) == 10);
 }
 
+/* A record trickling in byte by byte, with the delimiter and the limit
+ * changing between the tries. */
+static void pipe_trickled_record_with_changing_delimiter_and_limit(void)
+{
+    static const char text[] = "abc\r\ndefgh\nij";
+    strata_pipe_t *p = new_pipe(3, NULL);
+    char out[64];
+    apr_size_t i, n;
+    apr_status_t rv = APR_EAGAIN;
+
+    for (i = 0; i < 5; i++) {                       /* "abc\r\n" */
+        ASSERT_RV(APR_EAGAIN, strata_pipe_read_until(p, "\n\n", 2, 0, out,
+                                                     32, &n));
+        ASSERT_RV(APR_SUCCESS, strata_pipe_write(p, text + i, 1));
+    }
+    ASSERT_RV(APR_SUCCESS, strata_pipe_read_until(p, "\r\n", 2, 0, out, 32, &n));
+    CU_ASSERT(is(out, n, "abc"));
+    for (; i < 11; i++) {                           /* "defgh\n" */
+        rv = strata_pipe_read_line(p, out, 32, &n);
+        if (i < 9)
+            ASSERT_RV(APR_EAGAIN, rv);
+        ASSERT_RV(APR_SUCCESS, strata_pipe_write(p, text + i, 1));
+    }
+    ASSERT_RV(STRATA_ELIMIT, strata_pipe_read_line(p, out, 4, &n));
+    ASSERT_RV(APR_SUCCESS, strata_pipe_read_line(p, out, 6, &n));
+    CU_ASSERT(is(out, n, "defgh\n"));
+    ASSERT_RV(APR_SUCCESS, strata_pipe_write(p, text + 11, 2));   /* "ij" */
+    while (strata_pipe_length(p) < 32) {            /* then x, x, x, ... */
+        ASSERT_RV(APR_EAGAIN, strata_pipe_read_line(p, out, 32, &n));
+        ASSERT_RV(APR_SUCCESS, strata_pipe_write(p, "x", 1));
+    }
+    ASSERT_RV(STRATA_ELIMIT, strata_pipe_read_line(p, out, 32, &n));
+    ASSERT_RV(APR_SUCCESS, strata_pipe_write(p, "\n", 1));
+    ASSERT_RV(APR_SUCCESS, strata_pipe_read_line(p, out, 34, &n));
+    CU_ASSERT(n == 33 && memcmp(out, "ijxx", 4) == 0 && out[32] == '\n');
+}
+
 static void pipe_read_until_bad_arguments(void)
 {
     strata_pipe_t *p = new_pipe(4, NULL);
@@ -1010,6 +1047,7 @@ static CU_TestInfo tests[] = {
     { "pipe_read_bytes_exact_or_truncated", pipe_read_bytes_exact_or_truncated },
     { "pipe_read_until_keeps_or_drops_delimiter", pipe_read_until_keeps_or_drops_delimiter },
     { "pipe_read_until_limit_consumes_nothing", pipe_read_until_limit_consumes_nothing },
+    { "pipe_trickled_record_with_changing_delimiter_and_limit", pipe_trickled_record_with_changing_delimiter_and_limit },
     { "pipe_read_until_bad_arguments", pipe_read_until_bad_arguments },
     { "pipe_readline_spans_three_chunks", pipe_readline_spans_three_chunks },
     { "pipe_delimiter_across_chunk_boundaries_at_every_offset", pipe_delimiter_across_chunk_boundaries_at_every_offset },

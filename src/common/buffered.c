@@ -18,7 +18,19 @@ typedef struct buffered_t {
     apr_size_t rcap, rdef, rpos, rend;
     char *wbuf;
     apr_size_t wcap, wlen;
+    /* The last read_until that found nothing: offsets from rpos below
+     * scan_from hold no start of scan_delim (scan_dlen 0: none).  Lets a
+     * record that trickles in be scanned once, not once per call. */
+    apr_size_t scan_from, scan_dlen;
+    char scan_delim[16];
 } buffered_t;
+
+/* Consume @n buffered bytes (forgetting the remembered scan). */
+static void rbuf_consume(buffered_t *b, apr_size_t n)
+{
+    b->rpos += n;
+    b->scan_dlen = 0;
+}
 
 /* ---- read buffer management --------------------------------------------- */
 
@@ -122,6 +134,7 @@ static apr_status_t buffered_read(strata_stream_t *s, void *buf,
     rbuf_shrink(b);
     if (b->rpos == b->rend) {
         b->rpos = b->rend = 0;
+        b->scan_dlen = 0;
         if (len >= b->rcap)      /* a large read bypasses the buffer */
             return strata_read(s->inner, buf, len, n);
         if ((rv = rbuf_fill(b, b->rcap)) != APR_SUCCESS)
@@ -130,7 +143,7 @@ static apr_status_t buffered_read(strata_stream_t *s, void *buf,
     avail = b->rend - b->rpos;
     *n = len < avail ? len : avail;
     memcpy(buf, b->rbuf + b->rpos, *n);
-    b->rpos += *n;
+    rbuf_consume(b, *n);
     return APR_SUCCESS;
 }
 
@@ -211,6 +224,7 @@ static apr_status_t buffered_seek(strata_stream_t *s, apr_off_t offset,
     if (where == APR_CUR)
         offset -= unread;        /* the inner stream is ahead of the caller */
     b->rpos = b->rend = 0;
+    b->scan_dlen = 0;
     return strata_seek(s->inner, offset, where, newpos);
 }
 
@@ -299,17 +313,26 @@ static apr_status_t until_loop(buffered_t *b, const char *delim,
     apr_size_t from = 0, avail, window, end;
     apr_status_t rv;
 
+    if (b->scan_dlen == dlen && memcmp(b->scan_delim, delim, dlen) == 0)
+        from = b->scan_from;
     for (;;) {
         avail = b->rend - b->rpos;
         window = avail < lim ? avail : lim;
+        if (from > window)
+            from = window;
         end = delim_search(b->rbuf + b->rpos, window, from, delim, dlen);
         if (end > 0) {
             *len = end;
             return APR_SUCCESS;
         }
+        from = window >= dlen - 1 ? window - (dlen - 1) : 0;
+        if (dlen <= sizeof(b->scan_delim)) {
+            memcpy(b->scan_delim, delim, dlen);
+            b->scan_dlen = dlen;
+            b->scan_from = from;
+        }
         if (window >= lim)
             return STRATA_ELIMIT;
-        from = window >= dlen - 1 ? window - (dlen - 1) : 0;
         rv = rbuf_fill(b, lim);
         if (APR_STATUS_IS_EOF(rv)) {
             *len = b->rend - b->rpos;
@@ -348,7 +371,8 @@ static int fast_record(strata_stream_t *s, const char *delim, apr_size_t dlen,
         || (s->state & (STRATA__ST_READY | STRATA__ST_CLOSING
                         | STRATA__ST_CLOSED)) != STRATA__ST_READY
         || s->meters[0] != NULL
-        || !(s->caps & STRATA_CAP_READ) || b->rcap > b->rdef)
+        || !(s->caps & STRATA_CAP_READ) || b->rcap > b->rdef
+        || b->scan_dlen != 0)
         return 0;
     avail = b->rend - b->rpos;
     if (avail > max)
@@ -363,7 +387,7 @@ static int fast_record(strata_stream_t *s, const char *delim, apr_size_t dlen,
         return 0;
     *data = b->rbuf + b->rpos;
     *len = end;
-    b->rpos += end;
+    rbuf_consume(b, end);
     COUNTER_ADD(s->read_ops, 1);
     COUNTER_ADD(s->read_bytes, end);
     return 1;
@@ -395,7 +419,7 @@ apr_status_t strata_read_until(strata_stream_t *s, const void *delim,
     if (rv == APR_SUCCESS || rv == STRATA_ETRUNCATED) {
         *data = b->rbuf + b->rpos;
         *len = n;
-        b->rpos += n;
+        rbuf_consume(b, n);
     } else {
         n = 0;
     }

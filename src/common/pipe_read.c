@@ -244,7 +244,7 @@ apr_status_t strata_pipe_read_until(strata_pipe_t *p, const void *delim,
                                     void *buf, apr_size_t bufsize,
                                     apr_size_t *n)
 {
-    apr_size_t pos, take;
+    apr_size_t pos, take, window, from = 0;
     pipe_view_t v;
     apr_status_t rv;
 
@@ -256,7 +256,17 @@ apr_status_t strata_pipe_read_until(strata_pipe_t *p, const void *delim,
         return APR_EINVAL;
     if ((rv = view_take(p, &v)) != APR_SUCCESS)
         return rv;
-    rv = view_find(&v, delim, delim_len, 0, bufsize, &pos);
+    window = v.avail < bufsize ? v.avail : bufsize;
+    if (p->scan_dlen == delim_len && p->scan_at == v.consumed
+        && memcmp(p->scan_delim, delim, delim_len) == 0)
+        from = p->scan_from < window ? p->scan_from : window;
+    rv = view_find(&v, delim, delim_len, from, window, &pos);
+    if (rv != APR_SUCCESS && delim_len <= sizeof(p->scan_delim)) {
+        memcpy(p->scan_delim, delim, delim_len);
+        p->scan_dlen = delim_len;
+        p->scan_at = v.consumed;
+        p->scan_from = window >= delim_len - 1 ? window - (delim_len - 1) : 0;
+    }
     if (rv == APR_SUCCESS) {
         take = (flags & STRATA_PIPE_KEEP_DELIM) ? pos + delim_len : pos;
         view_copy(&v, 0, buf, take);

@@ -45,6 +45,13 @@ struct strata_pipe_t {
     int rwaiting, wwaiting;          /* (lock) threads in a wait */
     int pending;                     /* (lock) a get_buffer is outstanding */
     apr_size_t pending_cap;          /* (lock) its cap */
+    /* Reader only: the last read_until that found nothing, while the read
+     * position was scan_at: offsets below scan_from hold no start of
+     * scan_delim (scan_dlen 0: none), so a trickling record is scanned
+     * once. */
+    apr_uint64_t scan_at;
+    apr_size_t scan_from, scan_dlen;
+    char scan_delim[16];
     apr_size_t pause, resume;
     apr_interval_time_t timeout;
     strata_pipe_data_fn *on_data;
