@@ -118,7 +118,8 @@ typedef struct strata_decompress_opts_t {
      *  0 = 256 MiB.  A stream that declares more gives STRATA_ELIMIT. */
     apr_size_t max_memory;
     /** Non-zero: stop after the first member/stream and ignore what
-     *  follows (reader: not read further; writer: accepted and dropped).
+     *  follows (reader: not decoded, though up to 64 KiB of it may have
+     *  been read ahead from the inner stream; writer: accepted, dropped).
      *  Default: concatenated members are all decoded, and anything after
      *  a member that is not a valid member is STRATA_EBADDATA. */
     int first_member_only;
@@ -193,7 +194,9 @@ STRATA_API apr_status_t strata_decompress_reader(strata_stream_t **out,
 
 /**
  * Create a decompressing writer over @a inner: compressed bytes written to
- * it are decoded and the plain data written to @a inner.  A write reports
+ * it are decoded and the plain data written to @a inner (through a 64 KiB
+ * buffer: strata_flush() pushes it down; with STRATA_CODEC_AUTO the first
+ * bytes are held until the magic decides).  A write reports
  * the compressed bytes accepted; a decoding error or limit comes with the
  * count accepted before it.  strata_shutdown_write() / strata_close() fail
  * with STRATA_ETRUNCATED if the input ended inside a member (or was empty),
