@@ -141,7 +141,7 @@ int main(int argc, const char *const *argv)
     j.bufsize = bench_env_size("STRATA_BENCH_LINES_BUF", 64 * 1024);
     run_getline(&j);                      /* warm the page cache, count */
     /* Interleaved, best of each: a busy machine slows both alike. */
-    for (i = 0, g = s = 0; i < 7; i++) {
+    for (i = 0, g = s = 0; i < 11; i++) {
         v = run_getline(&j);
         g = v > g ? v : g;
         v = run_strata(&j);
