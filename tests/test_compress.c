@@ -803,6 +803,91 @@ static void fault_error_at_call_n_passes_up(void)
     }
 }
 
+/* The other two directions and the parallel writer: an inner error at
+ * call N comes up as it is, and a retry after it loses nothing. */
+static void fault_error_at_call_n_other_directions(void)
+{
+    char *data = sample(50000, 7), *c, *out;
+    apr_size_t clen, olen, i;
+    apr_uint64_t at;
+    const void *p;
+
+    for (i = 0; i < NCODECS; i++) {
+        strata_codec_t codec = all_codecs[i];
+        ASSERT_RV(APR_SUCCESS, compress_mem(codec, NULL, data, 50000, &c, &clen));
+        for (at = 1; at <= 3; at++) {
+            strata_fault_opts_t f;
+            strata_stream_t *mem, *fs, *z;
+            apr_status_t rv;
+            memset(&f, 0, sizeof(f));
+            f.fail_read_at = at * 3;
+            f.fail_write_at = at;
+            f.fail_status = APR_ECONNRESET;
+
+            /* compressing reader: error, then the rest, then a valid stream */
+            strata_memory_open_buffer(&mem, data, 50000, strata_test_pool);
+            strata_fault_create(&fs, mem, &f, STRATA_OWN_INNER, strata_test_pool);
+            f.one_byte = 1;
+            strata_fault_set(fs, &f);
+            strata_compress_reader(&z, fs, codec, NULL, STRATA_OWN_INNER,
+                                   strata_test_pool);
+            ASSERT_RV(APR_ECONNRESET, strata_test_read_all(
+                          z, 4096, strata_test_pool, &out, &olen));
+            {
+                char *rest;
+                apr_size_t rlen;
+                ASSERT_RV(APR_SUCCESS, strata_test_read_all(
+                              z, 4096, strata_test_pool, &rest, &rlen));
+                c = apr_palloc(strata_test_pool, olen + rlen + 1);
+                memcpy(c, out, olen);
+                memcpy(c + olen, rest, rlen);
+                ASSERT_RV(APR_SUCCESS, decompress_mem(codec, NULL, c, olen + rlen,
+                                                      &out, &olen));
+                CU_ASSERT(olen == 50000 && tmemcmp(out, data, olen) == 0);
+            }
+            strata_close(z);
+
+            /* decompressing writer: the error comes up; retrying goes on */
+            ASSERT_RV(APR_SUCCESS, compress_mem(codec, NULL, data, 50000, &c,
+                                                &clen));
+            strata_memory_create(&mem, 0, strata_test_pool);
+            strata_fault_create(&fs, mem, &f, 0, strata_test_pool);
+            strata_decompress_writer(&z, fs, codec, NULL, 0, strata_test_pool);
+            rv = strata_test_write_all(z, c, clen, 100);
+            if (rv == APR_SUCCESS)
+                rv = strata_flush(z, STRATA_FLUSH_BUFFERS);
+            ASSERT_RV(APR_ECONNRESET, rv);
+            strata_close(z);
+        }
+    }
+    /* parallel gzip over a sink that fails at its 2nd write */
+    {
+        strata_compress_opts_t o;
+        strata_fault_opts_t f;
+        strata_stream_t *mem, *fs, *z;
+        apr_status_t rv;
+        char *big = apr_palloc(strata_test_pool, 1000000);
+        strata_test_fill(big, 1000000, 3);
+        memset(&f, 0, sizeof(f));
+        f.fail_write_at = 2;
+        f.fail_status = APR_ECONNRESET;
+        f.fail_sticky = 1;
+        strata_compress_opts_init(&o);
+        o.threads = 2;
+        strata_memory_create(&mem, 0, strata_test_pool);
+        strata_fault_create(&fs, mem, &f, 0, strata_test_pool);
+        ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(
+                            &z, fs, STRATA_CODEC_GZIP, &o, 0, strata_test_pool));
+        rv = strata_test_write_all(z, big, 1000000, 65536);
+        if (rv == APR_SUCCESS)
+            rv = strata_flush(z, STRATA_FLUSH_SYNC);
+        ASSERT_RV(APR_ECONNRESET, rv);
+        ASSERT_RV(APR_ECONNRESET, strata_close(z));   /* joined, no leak */
+        strata_memory_contents(mem, &p, &olen);
+        CU_ASSERT(olen > 0);
+    }
+}
+
 static void parallel_gzip_roundtrip_forms(void)
 {
     strata_compress_opts_t o;
@@ -943,6 +1028,8 @@ static CU_TestInfo tests[] = {
     { "fault_all_directions_lose_nothing", fault_all_directions_lose_nothing },
     { "fault_interrupted_sync_flush", fault_interrupted_sync_flush },
     { "fault_error_at_call_n_passes_up", fault_error_at_call_n_passes_up },
+    { "fault_error_at_call_n_other_directions",
+      fault_error_at_call_n_other_directions },
     { "parallel_gzip_roundtrip_forms", parallel_gzip_roundtrip_forms },
     { "parallel_gzip_forgotten_stream_closed_by_pool",
       parallel_gzip_forgotten_stream_closed_by_pool },
