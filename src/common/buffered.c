@@ -346,20 +346,9 @@ static apr_status_t until_loop(buffered_t *b, const char *delim,
 /*
  * The fast path: a whole record already buffered, on a live stream without
  * shared meters.  It counts exactly as strata__io_end() would (one read op,
- * the bytes consumed) but with relaxed single-writer atomic updates instead
- * of locked read-modify-writes: a stream's read side is driven by one
- * thread at a time, so this thread is the only one changing read_ops and
- * read_bytes while it is here, and readers of the counters still see whole
- * values.  Everything else takes the full strata__io_begin/_end path.
+ * the bytes consumed), through the same counter helper; everything else
+ * takes the full strata__io_begin/_end path.
  */
-#if defined(__GNUC__) || defined(__clang__)
-#define COUNTER_ADD(var, n) \
-    __atomic_store_n(&(var), __atomic_load_n(&(var), __ATOMIC_RELAXED) + (n), \
-                     __ATOMIC_RELAXED)
-#else
-#define COUNTER_ADD(var, n) apr_atomic_add64(&(var), (n))
-#endif
-
 static int fast_record(strata_stream_t *s, const char *delim, apr_size_t dlen,
                        apr_size_t max, const char **data, apr_size_t *len)
 {
@@ -388,8 +377,8 @@ static int fast_record(strata_stream_t *s, const char *delim, apr_size_t dlen,
     *data = b->rbuf + b->rpos;
     *len = end;
     rbuf_consume(b, end);
-    COUNTER_ADD(s->read_ops, 1);
-    COUNTER_ADD(s->read_bytes, end);
+    strata__counter_add(&s->read_ops, 1);
+    strata__counter_add(&s->read_bytes, end);
     return 1;
 }
 

@@ -145,13 +145,11 @@ void strata__io_end(strata_stream_t *s, int dir, apr_size_t grant,
     int i;
 
     if (dir == STRATA__DIR_READ) {
-        apr_atomic_inc64(&s->read_ops);
-        if (moved)
-            apr_atomic_add64(&s->read_bytes, moved);
+        strata__counter_add(&s->read_ops, 1);
+        strata__counter_add(&s->read_bytes, moved);
     } else {
-        apr_atomic_inc64(&s->write_ops);
-        if (moved)
-            apr_atomic_add64(&s->write_bytes, moved);
+        strata__counter_add(&s->write_ops, 1);
+        strata__counter_add(&s->write_bytes, moved);
     }
     for (i = 0; i < STRATA_STREAM_MAX_METERS && s->meters[i] != NULL; i++) {
         strata__meter_count(s->meters[i], dir, moved);

@@ -7,6 +7,7 @@
 
 #include "strata/strata.h"
 #include "strata/stream_type.h"
+#include <apr_atomic.h>
 
 /* Dispatcher state bits (strata_stream_t.state). */
 #define STRATA__ST_READY      0x01u  /* strata_stream_ready() ran */
@@ -41,6 +42,24 @@ void strata__io_end(strata_stream_t *s, int dir, apr_size_t grant,
                     apr_size_t moved);
 /* Undo a begin whose transfer never reached the stream: not an op. */
 void strata__io_cancel(strata_stream_t *s, int dir, apr_size_t grant);
+
+/*
+ * Add @n to one of a stream's own counters.  Each of them has one writer at a
+ * time -- the thread driving that direction, as stream.h requires -- so a
+ * relaxed load and store suffice (no locked read-modify-write), and readers
+ * on other threads still see whole values.  Shared meters, which many
+ * threads feed, use apr_atomic_add64 instead.
+ */
+static APR_INLINE void strata__counter_add(volatile apr_uint64_t *c,
+                                           apr_uint64_t n)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n,
+                     __ATOMIC_RELAXED);
+#else
+    apr_atomic_add64(c, n);
+#endif
+}
 
 /* Quota reservation on one meter (meter.c): *got is what was reserved
  * (<= want; want itself when no quota applies to @dir); STRATA_EQUOTA with
