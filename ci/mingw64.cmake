@@ -5,15 +5,17 @@
 # static) come from a prefix built by ci/win-deps.sh. Say where it is with
 #   -DSTRATA_WIN_DEPS=<prefix>        or the environment variable STRATA_WIN_DEPS.
 #
-# Layout of that prefix: <prefix>/include (apr-1/ holds the APR headers),
-# <prefix>/lib (libapr-1.a libaprutil-1.a libexpat.a libbz2.a liblzma.a
-# libcunit.a) and <prefix>/lib/pkgconfig (apr-1.pc apr-util-1.pc cunit.pc
-# liblzma.pc bzip2.pc zlib.pc, all with the static flags).
-# zlib is Debian's libz-mingw-w64-dev in /usr/x86_64-w64-mingw32; link it as
-# -l:libz.a (plain -lz picks the DLL import library).
+# Layout of that prefix: include/ (APR and apr-util headers directly there, not
+# in apr-1/; also zlib, bzlib, lzma, expat, CUnit/), lib/ (libapr-1.a
+# libaprutil-1.a libexpat.a libbz2.a liblzma.a libcunit.a and a copy of the
+# static libz.a, so -L<prefix>/lib -lz is static) and lib/pkgconfig/ (apr-1
+# apr-util-1 expat zlib bzip2 liblzma cunit .pc files with the static flags;
+# this file points pkg-config there and nowhere else).
 #
-# ctest runs each test through CMAKE_CROSSCOMPILING_EMULATOR (wine); the
-# caller sets WINEPREFIX / WINEDEBUG (see ci/win-cross.sh).
+# CMAKE_CROSSCOMPILING_EMULATOR is wine: CMake puts it in front of
+# add_test(COMMAND <target>) and add_custom_command(COMMAND <target>) (not in
+# front of $<TARGET_FILE:...>). The caller sets WINEPREFIX / WINEDEBUG (see
+# ci/win-cross.sh).
 
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)

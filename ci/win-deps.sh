@@ -3,8 +3,8 @@
 #
 # Installs the cross toolchain and wine with apt (Debian 12), then builds static
 # Windows libraries of APR 1.7, apr-util 1.6 (+ expat), bzip2, liblzma and CUnit
-# from Debian's own sources (`apt-get source`, pinned to the versions in the key)
-# with the patches in ci/win-patches/. zlib is Debian's prebuilt libz-mingw-w64-dev;
+# from Debian's own sources (`apt-get source` of an exact version: the newest one
+# apt lists that the mirror can deliver) with the patches in ci/win-patches/. zlib is Debian's prebuilt libz-mingw-w64-dev;
 # its static libz.a is copied into the prefix so that a plain -lz there is static.
 #
 # INTERFACE
@@ -26,12 +26,15 @@
 #   STRATA_WIN_CACHE   cache root (default /var/cache/strata-win); the prefix is
 #                      $STRATA_WIN_CACHE/<key>, key = hash of the source package
 #                      versions, the mingw/zlib package versions, the patches,
-#                      the build functions below and ci/mingw64.cmake.
+#                      the build functions below and ci/mingw64.cmake (minus
+#                      comments). What was built: <prefix>/VERSIONS.
 #   STRATA_WIN_WORK    scratch dir for sources, build trees and logs
 #                      (default ${TMPDIR:-/tmp}/strata-win).
 #   STRATA_WIN_NO_APT  1 = skip apt-get update/install and the deb-src set-up
 #                      (the tools and deb-src lists must then already be there).
 #   JOBS               parallel make jobs (default: nproc).
+#   WINEPREFIX         wine state for running gen_test_char.exe during the APR build
+#                      (default $STRATA_WIN_WORK/wineprefix; WINEDEBUG=-all).
 set -euo pipefail
 
 CI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,6 +44,10 @@ CACHE_ROOT=${STRATA_WIN_CACHE:-/var/cache/strata-win}
 WORK=${STRATA_WIN_WORK:-${TMPDIR:-/tmp}/strata-win}
 JOBS=${JOBS:-$(nproc)}
 TRIPLET=x86_64-w64-mingw32
+# APR's build runs its gen_test_char.exe under wine (the toolchain's emulator);
+# keep wine's state in the scratch dir, shared with ci/win-cross.sh.
+export WINEPREFIX=${WINEPREFIX:-$WORK/wineprefix} WINEDEBUG=${WINEDEBUG:--all}
+export WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-mscoree,mshtml=}
 SYSROOT=/usr/$TRIPLET
 
 APT_PKGS="gcc-mingw-w64-x86-64 wine wine64 libz-mingw-w64-dev dpkg-dev patch bc cmake make"
@@ -62,7 +69,7 @@ run_step() {
     local name=$1 t0 rc; shift
     t0=$(date +%s.%N)
     set +e
-    ( set -e; "$@" ) >"$LOG/$name.log" 2>&1
+    ( set -e; "$@" ) >"$LOG/$name.log" 2>&1 9>&-   # fd 9: the cache lock
     rc=$?
     set -e
     if [ "$rc" != 0 ]; then
@@ -111,9 +118,9 @@ compute_key() {
         for p in $SRC_PKGS; do echo "src $p ${VER[$p]}"; done   # all candidates
         dpkg-query -W $TOOL_PKGS
         for p in "$PATCHES"/*.patch; do echo "patch $(basename "$p")"; cat "$p"; done
-        cat "$TOOLCHAIN"
+        grep -v '^[[:space:]]*#' "$TOOLCHAIN"   # comments do not count
         declare -f build_all fetch_sources apply_patches build_apr build_expat build_aprutil \
-                   build_bzip2 build_lzma build_cunit add_zlib write_pc_files cmake_cross
+                   build_bzip2 build_lzma build_cunit prune add_zlib write_pc_files cmake_cross
     } | sha256sum | cut -c1-16
 }
 
@@ -192,6 +199,11 @@ build_cunit() {
     make -C "$BLD/cunit/CUnit" install
 }
 
+prune() {  # static only: drop the DLLs, their import libraries and libtool files
+    rm -rf "$STAGE/bin" "$STAGE/share"
+    rm -f "$STAGE"/lib/liblib*.a "$STAGE"/lib/*.dll.a "$STAGE"/lib/*.la
+}
+
 add_zlib() {  # static zlib next to the rest, so -L<prefix>/lib -lz is static
     install -m 644 "$SYSROOT/lib/libz.a" "$STAGE/lib/"
     install -m 644 "$SYSROOT/include/zlib.h" "$SYSROOT/include/zconf.h" "$STAGE/include/"
@@ -225,6 +237,7 @@ build_all() {
     run_step bzip2    build_bzip2
     run_step liblzma  build_lzma
     run_step cunit    build_cunit
+    run_step prune    prune
     run_step zlib     add_zlib
     run_step pkgconfig write_pc_files
 }
@@ -252,7 +265,7 @@ else
     build_all
     [ ! -f "$STAGE/FALLBACKS" ] || sed 's/^/win-deps: note: /' "$STAGE/FALLBACKS" >&2
     # The pkg-config files and CMake configs name the final prefix.
-    grep -rlIF "$STAGE" "$STAGE" | xargs -r sed -i "s|$STAGE|$PREFIX|g"
+    { grep -rlIF "$STAGE" "$STAGE" || true; } | xargs -r sed -i "s|$STAGE|$PREFIX|g"
     touch "$STAGE/.complete"
     rm -rf "$PREFIX"
     mv "$STAGE" "$PREFIX"
