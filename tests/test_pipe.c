@@ -44,15 +44,18 @@ static void chunk_pool_reuses_returned_chunks(void)
     strata_pipe_t *p = new_pipe(16, &cp);
     char buf[64];
     apr_size_t n;
+    apr_uint64_t made;
     int i;
 
+    strata_chunk_pool_stats(cp, &st);
+    made = st.allocations;        /* what creating the pipe stocked */
     for (i = 0; i < 100; i++) {
         ASSERT_RV(APR_SUCCESS, strata_pipe_write(p, "0123456789abcdef0123456789", 26));
         ASSERT_RV(APR_SUCCESS, strata_pipe_read_bytes(p, buf, 26, &n));
     }
     strata_chunk_pool_stats(cp, &st);
     CU_ASSERT(st.chunk_size == 16);
-    CU_ASSERT(st.allocations <= 3);
+    CU_ASSERT(st.allocations == made);
     CU_ASSERT(st.in_use <= 2);
     CU_ASSERT(st.frees == 0);
 }
@@ -1016,7 +1019,8 @@ static void pipe_pool_destroy_returns_chunks(void)
         apr_pool_destroy(sub);
     }
     strata_chunk_pool_stats(cp, &st);
-    CU_ASSERT(st.in_use == 0 && st.spare == 6);
+    CU_ASSERT(st.in_use == 0 && st.spare >= 6);
+    CU_ASSERT(st.spare == st.allocations);    /* every chunk came back */
 }
 
 static void pipe_create_bad_options(void)

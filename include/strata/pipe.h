@@ -80,6 +80,16 @@ STRATA_API apr_status_t strata_chunk_pool_create(strata_chunk_pool_t **out,
  */
 STRATA_API strata_chunk_pool_t *strata_chunk_pool_default(void);
 
+/**
+ * Top @a cp's free list up to @a n spare chunks (at most its max_spare),
+ * allocating what is missing now rather than on the data path.  A pipe does
+ * this for the chunks its pause threshold can hold, so a pipe in steady use
+ * allocates nothing.  APR_ENOMEM if an allocation fails (the chunks made so
+ * far stay), APR_EINVAL for a NULL pool.
+ */
+STRATA_API apr_status_t strata_chunk_pool_reserve(strata_chunk_pool_t *cp,
+                                                  apr_size_t n);
+
 /** Snapshot @a cp's figures into @a out (safe from any thread). */
 STRATA_API void strata_chunk_pool_stats(strata_chunk_pool_t *cp,
                                         strata_chunk_pool_stats_t *out);

@@ -169,6 +169,30 @@ void strata__chunk_put(strata_chunk_pool_t *cp, strata__chunk_t *list)
     }
 }
 
+apr_status_t strata_chunk_pool_reserve(strata_chunk_pool_t *cp, apr_size_t n)
+{
+    strata__chunk_t *c;
+    apr_status_t rv = APR_SUCCESS;
+
+    if (cp == NULL)
+        return APR_EINVAL;
+    apr_thread_mutex_lock(cp->lock);
+    if (n > cp->max_spare)
+        n = cp->max_spare;
+    while (cp->nspare < n) {
+        if ((c = malloc(sizeof(*c) + cp->chunk_size)) == NULL) {
+            rv = APR_ENOMEM;
+            break;
+        }
+        cp->allocations++;
+        c->next = cp->spare;
+        cp->spare = c;
+        cp->nspare++;
+    }
+    apr_thread_mutex_unlock(cp->lock);
+    return rv;
+}
+
 apr_size_t strata__chunk_size(const strata_chunk_pool_t *cp)
 {
     return cp->chunk_size;

@@ -48,6 +48,13 @@ apr_status_t strata_pipe_create(strata_pipe_t **out,
         return APR_EINVAL;
     if (o.chunks == NULL && (o.chunks = strata_chunk_pool_default()) == NULL)
         return APR_ENOMEM;
+    /* Stock the chunks a paused pipe can hold: unread bytes up to the
+     * threshold, a part-filled tail, a part-read head and one in hand. */
+    if (o.pause_threshold != APR_SIZE_MAX
+        && (rv = strata_chunk_pool_reserve(o.chunks, o.pause_threshold
+                                           / strata__chunk_size(o.chunks) + 4))
+               != APR_SUCCESS)
+        return rv;
     p = apr_pcalloc(pool, sizeof(*p));
     p->pool = pool;
     p->cp = o.chunks;
