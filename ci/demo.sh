@@ -8,11 +8,18 @@ B=$ROOT/build
 cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build "$B" -j"$(nproc)" --target strata_tool > /dev/null
 SAMPLE=$B/sample.dat
-if [ ! -f "$SAMPLE" ]; then   # 64 MiB of mixed text and noise
-  { for i in $(seq 1 2000); do echo "line $i of the strata sample: metered, stackable streams"; done
-    head -c 8M /dev/urandom; } > "$B/sample.part"
-  for i in 1 2 3 4 5 6 7; do cat "$B/sample.part"; done > "$SAMPLE"; rm -f "$B/sample.part"
+if [ ! -f "$SAMPLE" ]; then   # ~60 MiB: log-like text with some noise
+  { seq 1 250000 | sed 's/.*/2026-11-21 request & served: metered, stackable streams/'
+    head -c 1M /dev/urandom; } > "$B/sample.part"
+  for i in 1 2 3 4; do cat "$B/sample.part"; done > "$SAMPLE"; rm -f "$B/sample.part"
 fi
 echo "\$ strata cat --stats --progress sample.dat -o copy.dat"
 "$B/strata" cat --stats --progress "$SAMPLE" -o "$B/copy.dat"
 cmp "$SAMPLE" "$B/copy.dat" && echo "copy.dat is identical to sample.dat"
+echo
+echo "\$ strata cat -c gzip -T 2 --stats --progress sample.dat -o sample.dat.gz"
+"$B/strata" cat -c gzip -T 2 --stats --progress "$SAMPLE" -o "$B/sample.dat.gz"
+echo
+echo "\$ strata cat -d --stats sample.dat.gz -o roundtrip.dat"
+"$B/strata" cat -d --stats "$B/sample.dat.gz" -o "$B/roundtrip.dat"
+cmp "$SAMPLE" "$B/roundtrip.dat" && echo "roundtrip.dat is identical to sample.dat"
