@@ -36,7 +36,13 @@ leg() {
 }
 
 LEGS=${*:-docs gcc-debug gcc-release clang-debug clang-release asan tsan valgrind install windows}
+COUNTS=$ROOT/build-ci/counts
+mkdir -p "$ROOT/build-ci"; : > "$COUNTS"
 for l in $LEGS; do
-  leg "$l"
+  out=$(leg "$l" 2>&1) || { echo "$out"; echo "matrix: leg $l failed"; exit 1; }
+  echo "$out"
+  # Keep each ctest summary ("...% tests passed, F tests failed out of N").
+  echo "$out" | grep -Eo '[0-9]+ tests failed out of [0-9]+' >> "$COUNTS" || true
 done
 echo "matrix passed: $LEGS ($(( $(date +%s) - T0 )) s)"
+awk '{f += $1; n += $6} END {printf "matrix: %d passed, %d failed\n", n - f, f}' "$COUNTS"
