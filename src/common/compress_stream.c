@@ -724,11 +724,21 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
                               unsigned flags, apr_pool_t *pool)
 {
     unsigned need = reader ? STRATA_CAP_READ : STRATA_CAP_WRITE;
+    strata_compress_opts_t cdef;
+    strata_decompress_opts_t ddef;
     codec_stream_t *cs;
     strata_stream_t *s;
     apr_size_t memcap;
     apr_status_t rv;
 
+    if (copts == NULL) {                  /* NULL options: the defaults */
+        strata_compress_opts_init(&cdef);
+        copts = &cdef;
+    }
+    if (dopts == NULL) {
+        strata_decompress_opts_init(&ddef);
+        dopts = &ddef;
+    }
     if (out == NULL || inner == NULL || pool == NULL
         || (strata_stream_caps(inner) & need) != need
         || strata_stream_is_closed(inner))
@@ -811,12 +821,6 @@ apr_status_t strata_compress_reader(strata_stream_t **out,
                                     const strata_compress_opts_t *opts,
                                     unsigned flags, apr_pool_t *pool)
 {
-    strata_compress_opts_t def;
-
-    if (opts == NULL) {
-        strata_compress_opts_init(&def);
-        opts = &def;
-    }
     return cs_create(out, inner, codec, 1, 1, opts, NULL, flags, pool);
 }
 
@@ -826,12 +830,6 @@ apr_status_t strata_decompress_reader(strata_stream_t **out,
                                       const strata_decompress_opts_t *opts,
                                       unsigned flags, apr_pool_t *pool)
 {
-    strata_decompress_opts_t def;
-
-    if (opts == NULL) {
-        strata_decompress_opts_init(&def);
-        opts = &def;
-    }
     return cs_create(out, inner, codec, 0, 1, NULL, opts, flags, pool);
 }
 
@@ -841,12 +839,6 @@ apr_status_t strata_decompress_writer(strata_stream_t **out,
                                       const strata_decompress_opts_t *opts,
                                       unsigned flags, apr_pool_t *pool)
 {
-    strata_decompress_opts_t def;
-
-    if (opts == NULL) {
-        strata_decompress_opts_init(&def);
-        opts = &def;
-    }
     return cs_create(out, inner, codec, 0, 0, NULL, opts, flags, pool);
 }
 
@@ -932,7 +924,7 @@ apr_status_t strata_decompress_auto_stack(strata_stream_t **out,
             break;
         if (((codec_stream_t *)s)->state == CS_PLAIN) {
             if (flags & STRATA_OWN_INNER)
-                bottom->flags |= STRATA_OWN_INNER;
+                strata__stream_take_inner(bottom);
             *out = top;
             if (depth != NULL)
                 *depth = made;

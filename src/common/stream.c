@@ -81,6 +81,11 @@ void strata_stream_ready(strata_stream_t *s)
                               apr_pool_cleanup_null);
 }
 
+void strata__stream_take_inner(strata_stream_t *s)
+{
+    s->flags |= STRATA_OWN_INNER;
+}
+
 int strata_stream_closing_explicitly(const strata_stream_t *s)
 {
     return (s->state & STRATA__ST_EXPLICIT) != 0;

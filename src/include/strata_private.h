@@ -69,6 +69,10 @@ apr_status_t strata__meter_reserve(strata_meter_t *m, int dir,
 void strata__meter_release(strata_meter_t *m, int dir, apr_uint64_t unused);
 void strata__meter_count(strata_meter_t *m, int dir, apr_uint64_t bytes);
 
+/* From now on @s closes its inner stream (STRATA_OWN_INNER), for a
+ * constructor that takes ownership only once a whole stack was built. */
+void strata__stream_take_inner(strata_stream_t *s);
+
 /* file.c: the apr_file_t behind a base file stream that the OS may copy
  * from/to directly (unbuffered, not decorated), or NULL. */
 apr_file_t *strata__file_raw(strata_stream_t *s);
