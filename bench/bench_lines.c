@@ -36,8 +36,7 @@ static double run_strata(void *arg)
     t0 = bench_now();
     if (strata_file_open(&f, j->path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, 0,
                          pool) != APR_SUCCESS
-        || strata_buffered_create(f, j->bufsize, 0, STRATA_OWN_INNER, pool,
-                                  &b) != APR_SUCCESS) {
+        || strata_buffered_create(&b, f, j->bufsize, 0, STRATA_OWN_INNER, pool) != APR_SUCCESS) {
         fprintf(stderr, "bench_lines: cannot open %s\n", j->path);
         exit(1);
     }

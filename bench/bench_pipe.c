@@ -135,8 +135,8 @@ static double run_pipe(void *arg)
     x.total = r->total;
     x.src = r->src;
     if (strata_pipe_create(&p, &o, pool) != APR_SUCCESS
-        || strata_pipe_writer_stream(p, pool, &x.w) != APR_SUCCESS
-        || strata_pipe_reader_stream(p, pool, &x.r) != APR_SUCCESS)
+        || strata_pipe_writer_stream(&x.w, p, pool) != APR_SUCCESS
+        || strata_pipe_reader_stream(&x.r, p, pool) != APR_SUCCESS)
         abort();
     v = consume_pipe(&x, pool);
     apr_pool_destroy(pool);

@@ -20,8 +20,8 @@ static strata_stream_t *open_faulty(const void *data, apr_size_t len,
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_open_buffer(&mem, data, len, P));
     ASSERT_RV_FATAL(APR_SUCCESS, strata_fault_create(&f, mem, fo,
                                                      STRATA_OWN_INNER, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(f, rbuf, 0,
-                                                        STRATA_OWN_INNER, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, f, rbuf, 0,
+                                                        STRATA_OWN_INNER, P));
     if (fault != NULL)
         *fault = f;
     return b;
@@ -576,7 +576,7 @@ static void buffered_writes_wait_for_flush(void)
     apr_size_t len, n;
 
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(mem, 0, 64, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, mem, 0, 64, 0, P));
     ASSERT_RV(APR_SUCCESS, strata_write(b, "hello ", 6, &n));
     CU_ASSERT(n == 6);
     ASSERT_RV(APR_SUCCESS, strata_write_all(b, "world", 5, &n));
@@ -603,7 +603,7 @@ static void buffered_large_write_bypasses_buffer(void)
 
     strata_test_fill(big, sizeof(big), 1);
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(mem, 0, 64, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, mem, 0, 64, 0, P));
     ASSERT_RV(APR_SUCCESS, strata_write(b, "ab", 2, &n));
     ASSERT_RV(APR_SUCCESS, strata_write_all(b, big, sizeof(big), &n));
     CU_ASSERT(n == sizeof(big));
@@ -621,7 +621,7 @@ static void buffered_close_flushes_and_later_calls_fail(void)
     apr_size_t len, n;
 
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(mem, 0, 0, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, mem, 0, 0, 0, P));
     ASSERT_RV(APR_SUCCESS, strata_write_all(b, "bye\n", 4, NULL));
     ASSERT_RV(APR_SUCCESS, strata_close(b));
     strata_memory_contents(mem, &data, &len);
@@ -643,7 +643,7 @@ static void buffered_shutdown_finishes_inner_only_when_owned(void)
     apr_size_t len, n;
 
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(mem, 0, 0, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, mem, 0, 0, 0, P));
     ASSERT_RV(APR_SUCCESS, strata_write_all(b, "a", 1, NULL));
     ASSERT_RV(APR_SUCCESS, strata_shutdown_write(b));
     ASSERT_RV(STRATA_ECLOSED, strata_write(b, "b", 1, &n));
@@ -652,9 +652,9 @@ static void buffered_shutdown_finishes_inner_only_when_owned(void)
     CU_ASSERT(len == 2 && memcmp(data, "ac", 2) == 0);
 
     ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_create(&p, NULL, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(p, P, &w));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(w, 0, 0,
-                                                        STRATA_OWN_INNER, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(&w, p, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, w, 0, 0,
+                                                        STRATA_OWN_INNER, P));
     ASSERT_RV(APR_SUCCESS, strata_write_all(b, "end", 3, NULL));
     CU_ASSERT(strata_pipe_length(p) == 0);
     ASSERT_RV(APR_SUCCESS, strata_shutdown_write(b));         /* owned */
@@ -682,7 +682,7 @@ static void buffered_writes_under_faults_lose_nothing(void)
         fo.fail_write_at = mode == 2 ? 5 : 0;
         ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
         ASSERT_RV_FATAL(APR_SUCCESS, strata_fault_create(&f, mem, &fo, 0, P));
-        ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(f, 0, 100, 0, P, &b));
+        ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, f, 0, 100, 0, P));
         for (done = 0, guard = 0; done < sizeof(src) && guard < 100000; guard++) {
             n = sizeof(src) - done < 77 ? sizeof(src) - done : 77;
             rv = strata_write(b, src + done, n, &n);
@@ -733,7 +733,7 @@ static void buffered_reads_and_writes_are_independent(void)
     ((duplex_t *)dx)->in = in;
     ((duplex_t *)dx)->out = out;
     strata_stream_ready(dx);
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(dx, 0, 0, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, dx, 0, 0, 0, P));
     ASSERT_RV(APR_SUCCESS, strata_read_until(b, "\r\n\r\n", 4, 100, &d, &n));
     CU_ASSERT(view_is(d, n, "GET /\r\n\r\n"));
     ASSERT_RV(APR_SUCCESS, strata_write_all(b, "200 OK\r\n", 8, NULL));
@@ -776,7 +776,7 @@ static void buffered_read_line_counts_one_op_per_call(void)
     apr_size_t n;
 
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_open_buffer(&mem, "ab\ncd\nef", 8, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(mem, 4, 0, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, mem, 4, 0, 0, P));
     while (strata_read_line(b, 10, &d, &n) == APR_SUCCESS)
         ;
     ASSERT_RV(APR_SUCCESS, strata_peek(b, 0, &d, &n));
@@ -815,13 +815,13 @@ static void buffered_read_calls_on_write_only_stream_are_notsup(void)
     apr_size_t n;
 
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_open_buffer(&ro, "x\n", 2, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(ro, 0, 0, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, ro, 0, 0, 0, P));
     CU_ASSERT(!(strata_stream_caps(b) & STRATA_CAP_WRITE));
     ASSERT_RV(STRATA_ENOTSUP, strata_write(b, "y", 1, &n));
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
     ASSERT_RV_FATAL(APR_SUCCESS, strata_fault_create(&ro, mem, NULL, 0, P));
     ((strata_stream_t *)ro)->caps = STRATA_CAP_WRITE;      /* write-only */
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(ro, 0, 0, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, ro, 0, 0, 0, P));
     CU_ASSERT(strata_buffered_read_capacity(b) == 0);
     ASSERT_RV(STRATA_ENOTSUP, strata_read_line(b, 10, &d, &n));
     ASSERT_RV(STRATA_ENOTSUP, strata_peek(b, 1, &d, &n));
@@ -833,14 +833,14 @@ static void buffered_own_inner_closes_inner(void)
     strata_stream_t *mem, *b;
 
     ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, P));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(mem, 0, 0,
-                                                        STRATA_OWN_INNER, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, mem, 0, 0,
+                                                        STRATA_OWN_INNER, P));
     CU_ASSERT(strcmp(strata_stream_name(b), "buffered") == 0);
     CU_ASSERT(strata_stream_inner(b) == mem);
     CU_ASSERT(strata_stream_caps(b) == strata_stream_caps(mem));
     ASSERT_RV(APR_SUCCESS, strata_close(b));
     CU_ASSERT(strata_stream_is_closed(mem));
-    ASSERT_RV(APR_EINVAL, strata_buffered_create(NULL, 0, 0, 0, P, &b));
+    ASSERT_RV(APR_EINVAL, strata_buffered_create(&b, NULL, 0, 0, 0, P));
 }
 
 static void buffered_forgotten_stream_is_flushed_by_pool(void)
@@ -855,8 +855,8 @@ static void buffered_forgotten_stream_is_flushed_by_pool(void)
     ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(&f, path, APR_FOPEN_WRITE
                     | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
                     APR_FPROT_OS_DEFAULT, 0, sub));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(f, 0, 0,
-                                                        STRATA_OWN_INNER, sub, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, f, 0, 0,
+                                                        STRATA_OWN_INNER, sub));
     ASSERT_RV(APR_SUCCESS, strata_write_all(b, "kept\n", 5, NULL));
     apr_pool_destroy(sub);
     ASSERT_RV(APR_SUCCESS, strata_test_read_file(path, &data, &len, P));

@@ -106,8 +106,8 @@ static void pipe_threads_move_data_intact_through_pause_and_resume(void)
     apr_size_t n;
 
     strata_test_fill(src, sizeof(src), 11);
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(p, P, &r));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(p, P, &w));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(&r, p, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(&w, p, P));
     memset(&j, 0, sizeof(j));
     j.w = w;
     j.p = p;
@@ -137,12 +137,12 @@ static void pipe_threads_read_line_through_buffered_ends(void)
     job_t j;
     int i = 0;
 
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(p, P, &r));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(p, P, &w));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(r, 100, 0,
-                                                        STRATA_OWN_INNER, P, &br));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(w, 0, 300,
-                                                        STRATA_OWN_INNER, P, &bw));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(&r, p, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(&w, p, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&br, r, 100, 0,
+                                                        STRATA_OWN_INNER, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&bw, w, 0, 300,
+                                                        STRATA_OWN_INNER, P));
     memset(&j, 0, sizeof(j));
     j.w = bw;
     j.p = p;
@@ -171,8 +171,8 @@ static void pipe_threads_writer_error_reaches_blocking_reader(void)
     apr_size_t n;
 
     strata_test_fill(src, sizeof(src), 2);
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(p, P, &r));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(p, P, &w));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(&r, p, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(&w, p, P));
     memset(&j, 0, sizeof(j));
     j.w = w;
     j.p = p;
@@ -204,7 +204,7 @@ static void pipe_threads_close_reader_wakes_paused_writer(void)
     apr_size_t n;
     job_t j;
 
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(p, P, &w));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(&w, p, P));
     ASSERT_RV(APR_SUCCESS, strata_write_all(w, block, 1000, &n));
     memset(&j, 0, sizeof(j));
     j.p = p;
@@ -235,7 +235,7 @@ static void pipe_threads_close_writer_wakes_waiting_reader(void)
     apr_size_t n;
     job_t j;
 
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(p, P, &r));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(&r, p, P));
     memset(&j, 0, sizeof(j));
     j.p = p;
     t = start(close_writer_later, &j);
@@ -253,7 +253,7 @@ static void pipe_reader_stream_times_out(void)
     apr_size_t n;
     apr_time_t t0 = apr_time_now();
 
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(p, P, &r));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(&r, p, P));
     ASSERT_RV(APR_TIMEUP, strata_read(r, buf, sizeof(buf), &n));
     CU_ASSERT(n == 0);
     CU_ASSERT(apr_time_now() - t0 >= 25000);
@@ -270,7 +270,7 @@ static void pipe_writer_stream_pauses_and_resumes(void)
     strata_stream_t *w;
     apr_size_t n;
 
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(p, P, &w));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(&w, p, P));
     ASSERT_RV(APR_SUCCESS, strata_write(w, block, 300, &n));
     CU_ASSERT(n == 100);                     /* short: up to the threshold */
     CU_ASSERT(strata_pipe_length(p) == 100);
@@ -353,16 +353,16 @@ static void buffered_read_and_write_sides_on_two_threads(void)
     apr_size_t n;
     int i;
 
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(up, P, &upr));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(up, P, &upw));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(down, P, &downr));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(down, P, &downw));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(&upr, up, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(&upw, up, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_reader_stream(&downr, down, P));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_pipe_writer_stream(&downw, down, P));
     ASSERT_RV_FATAL(APR_SUCCESS, strata_stream_alloc(&dx, &duplex_type, NULL,
                                                      0, P));
     ((duplex_t *)dx)->in = upr;
     ((duplex_t *)dx)->out = downw;
     strata_stream_ready(dx);
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(dx, 64, 64, 0, P, &b));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&b, dx, 64, 64, 0, P));
     memset(&r, 0, sizeof(r));
     memset(&w, 0, sizeof(w));
     r.b = w.b = b;

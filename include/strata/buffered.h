@@ -60,12 +60,12 @@ extern "C" {
  * Returns APR_EINVAL for a NULL argument, APR_ENOMEM if a buffer cannot be
  * allocated; on failure *out is untouched and @a inner is not affected.
  */
-STRATA_API apr_status_t strata_buffered_create(strata_stream_t *inner,
+STRATA_API apr_status_t strata_buffered_create(strata_stream_t **out,
+                                               strata_stream_t *inner,
                                                apr_size_t read_buf,
                                                apr_size_t write_buf,
                                                unsigned flags,
-                                               apr_pool_t *pool,
-                                               strata_stream_t **out);
+                                               apr_pool_t *pool);
 
 /**
  * Read up to and including the first occurrence of the @a delim_len byte

@@ -346,9 +346,9 @@ STRATA_API apr_status_t strata_pipe_close_reader(strata_pipe_t *p);
  * an ordinary stream: the dispatcher meters it, and decorators stack on it.
  * APR_EINVAL for NULL arguments.
  */
-STRATA_API apr_status_t strata_pipe_reader_stream(strata_pipe_t *p,
-                                                  apr_pool_t *pool,
-                                                  strata_stream_t **out);
+STRATA_API apr_status_t strata_pipe_reader_stream(strata_stream_t **out,
+                                                  strata_pipe_t *p,
+                                                  apr_pool_t *pool);
 
 /**
  * A writable stream ("pipe-writer") over the writer end.  strata_write()
@@ -361,9 +361,9 @@ STRATA_API apr_status_t strata_pipe_reader_stream(strata_pipe_t *p,
  * the stream close the writer end cleanly (use strata_pipe_close_writer()
  * first to pass an error instead).  APR_EINVAL for NULL arguments.
  */
-STRATA_API apr_status_t strata_pipe_writer_stream(strata_pipe_t *p,
-                                                  apr_pool_t *pool,
-                                                  strata_stream_t **out);
+STRATA_API apr_status_t strata_pipe_writer_stream(strata_stream_t **out,
+                                                  strata_pipe_t *p,
+                                                  apr_pool_t *pool);
 
 #ifdef __cplusplus
 }

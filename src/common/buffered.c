@@ -252,10 +252,10 @@ static const strata_stream_type_t buffered_type = {
     buffered_shutdown, buffered_close, buffered_control
 };
 
-apr_status_t strata_buffered_create(strata_stream_t *inner,
+apr_status_t strata_buffered_create(strata_stream_t **out,
+                                    strata_stream_t *inner,
                                     apr_size_t read_buf, apr_size_t write_buf,
-                                    unsigned flags, apr_pool_t *pool,
-                                    strata_stream_t **out)
+                                    unsigned flags, apr_pool_t *pool)
 {
     strata_stream_t *s;
     buffered_t *b;

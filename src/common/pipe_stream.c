@@ -125,14 +125,14 @@ static apr_status_t end_create(strata_pipe_t *p, const strata_stream_type_t *t,
     return APR_SUCCESS;
 }
 
-apr_status_t strata_pipe_reader_stream(strata_pipe_t *p, apr_pool_t *pool,
-                                       strata_stream_t **out)
+apr_status_t strata_pipe_reader_stream(strata_stream_t **out,
+                                       strata_pipe_t *p, apr_pool_t *pool)
 {
     return end_create(p, &reader_type, pool, out);
 }
 
-apr_status_t strata_pipe_writer_stream(strata_pipe_t *p, apr_pool_t *pool,
-                                       strata_stream_t **out)
+apr_status_t strata_pipe_writer_stream(strata_stream_t **out,
+                                       strata_pipe_t *p, apr_pool_t *pool)
 {
     return end_create(p, &writer_type, pool, out);
 }
