@@ -775,6 +775,7 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
     cs->c.threads = encode ? copts->threads : 0;
     cs->c.max_memory = cs->d.max_memory;
     cs->c.first_only = cs->d.first_member_only;
+    cs->c.engine = encode ? copts->engine : cs->d.engine;
     cs->buf = apr_palloc(pool, CS_BUFSIZE);
     if (codec == STRATA_CODEC_AUTO) {
         cs->state = CS_DETECT;
@@ -860,6 +861,8 @@ apr_status_t strata_codec_stream_info(strata_stream_t *s,
     info->members = cs->members;
     info->mem_current = (apr_size_t)cs->alloc.current;
     info->mem_peak = (apr_size_t)cs->alloc.peak;
+    info->engine = cs->state == CS_DETECT || cs->state == CS_PLAIN
+                   ? STRATA_ENGINE_AUTO : cs->c.engine;
     return APR_SUCCESS;
 }
 
