@@ -29,6 +29,8 @@ typedef struct isal_state_t {
     } u;
     unsigned char *level_buf;
     int fresh;                      /* encoder: nothing since the last sync */
+    unsigned char held[8];          /* decoder: bytes ISA-L had read past a */
+    unsigned nheld, hpos;           /* member's end, fed first to the next */
 } isal_state_t;
 
 static apr_size_t isal_piece(apr_size_t n)
@@ -98,14 +100,61 @@ static apr_status_t isal_encode(strata__codec_t *c, int op)
     }
 }
 
+/*
+ * At a member's end ISA-L may hold whole bytes of what follows in its bit
+ * buffer.  Give them back: by stepping next_in back over this call's
+ * input, and what came from an earlier call (when the end waited for
+ * output room) into held[], which the next member reads first.
+ */
+static void isal_give_back(strata__codec_t *c, isal_state_t *st,
+                           apr_size_t consumed)
+{
+    struct inflate_state *z = &st->u.i;
+    unsigned n = (unsigned)z->read_in_length / 8, skip, k, i;
+
+    if (n == 0)
+        return;
+    k = n <= consumed ? n : (unsigned)consumed;
+    c->next_in -= k;
+    c->avail_in += k;
+    /* the earlier bytes: the oldest n - k whole bytes of the bit buffer */
+    skip = (unsigned)z->read_in_length % 8;
+    for (i = 0; i < n - k && i < sizeof(st->held); i++)
+        st->held[i] = (unsigned char)(z->read_in >> (skip + 8 * i));
+    st->nheld = i;
+    st->hpos = 0;
+    z->read_in = 0;
+    z->read_in_length = 0;
+}
+
 static apr_status_t isal_decode(strata__codec_t *c, int op)
 {
     isal_state_t *st = c->state;
     struct inflate_state *z = &st->u.i;
-    apr_size_t in, out;
+    apr_size_t in, out, consumed = 0;
     int ret;
 
     (void)op;
+    while (st->hpos < st->nheld && c->avail_out > 0) {
+        /* first the bytes held from the previous member's end */
+        z->next_in = st->held + st->hpos;
+        z->avail_in = st->nheld - st->hpos;
+        z->next_out = c->next_out;
+        z->avail_out = (uint32_t)isal_piece(c->avail_out);
+        out = z->avail_out;
+        ret = isal_inflate(z);
+        st->hpos = st->nheld - z->avail_in;
+        isal_took(c, 0, 0, out, z->avail_out);
+        if (ret < 0)
+            return STRATA_EBADDATA;
+        if (z->block_state == ISAL_BLOCK_FINISH) {
+            st->nheld = st->hpos = 0;   /* a member inside 8 bytes: rare */
+            return APR_EOF;
+        }
+        if (z->avail_in > 0)
+            return APR_SUCCESS;
+    }
+    c->held = st->nheld - st->hpos;
     for (;;) {
         in = isal_piece(c->avail_in);
         out = isal_piece(c->avail_out);
@@ -115,6 +164,7 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
         z->avail_out = (uint32_t)out;
         ret = isal_inflate(z);
         isal_took(c, in, z->avail_in, out, z->avail_out);
+        consumed += in - z->avail_in;
         switch (ret) {
         case ISAL_DECOMP_OK: case ISAL_END_INPUT: case ISAL_OUT_OVERFLOW:
             break;
@@ -124,8 +174,11 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
         default:                        /* corrupt, bad wrapper, checksum, dict */
             return STRATA_EBADDATA;
         }
-        if (z->block_state == ISAL_BLOCK_FINISH)
+        if (z->block_state == ISAL_BLOCK_FINISH) {
+            isal_give_back(c, st, consumed);
+            c->held = st->nheld;
             return APR_EOF;
+        }
         if (in == z->avail_in && out == z->avail_out)
             return APR_SUCCESS;         /* no progress possible now */
         if (c->avail_in == 0 || c->avail_out == 0)

@@ -255,7 +255,7 @@ static apr_status_t dec_read(codec_stream_t *cs, unsigned char *out,
             }
             continue;
         case CS_BETWEEN:
-            if (cs->pos == cs->len) {
+            if (cs->pos == cs->len && cs->c.held == 0) {
                 if (cs->in_eof) {
                     cs->state = CS_DONE;
                     return APR_EOF;
@@ -416,7 +416,7 @@ static apr_status_t dec_step(codec_stream_t *cs, const unsigned char *in,
         }
         return cs_fail(cs, STRATA_EBADDATA);
     case CS_BETWEEN:
-        if (len == 0)
+        if (len == 0 && cs->c.held == 0)
             return APR_SUCCESS;
         if ((rv = cs->c.vt->reset(&cs->c)) != APR_SUCCESS)
             return cs_fail(cs, rv);
@@ -613,6 +613,14 @@ static apr_status_t dec_finish(codec_stream_t *cs)
                       STRATA__OP_RUN, &used);
         cs->dpos += used;
         return rv;
+    }
+    if (cs->state == CS_BETWEEN && cs->c.held > 0) {
+        /* the engine holds the start of what follows a member: run it */
+        rv = wr_step(cs, NULL, 0, STRATA__OP_RUN, &used);
+        if (rv == APR_SUCCESS && cs->state == CS_RUN)
+            rv = wr_step(cs, NULL, 0, STRATA__OP_RUN, &used);
+        if (rv != APR_SUCCESS)
+            return rv;
     }
     if (cs->state == CS_RUN && cs->c.self_concat)
         cs->state = CS_FINISHING;

@@ -74,6 +74,8 @@ struct strata__codec_t {
     strata_engine_t engine;     /* gzip/zlib/deflate: asked (in), the one
                                    running (after init) */
     int engine_level;           /* the engine's own level for c->level */
+    apr_size_t held;            /* decoder: input bytes it holds for the
+                                   next member (more input than avail_in) */
     strata__alloc_t *alloc;     /* owned by the stream */
     void *state;                /* the back end's, from alloc */
 };
