@@ -237,6 +237,8 @@ apr_status_t strata__isal_init(strata__codec_t *c)
             strata__alloc_free(c->alloc, st);
             return strata__alloc_status(c->alloc);
         }
+        if (lb > 0)
+            memset(st->level_buf, 0, lb);   /* hash tables: defined */
         isal_deflate_init(&st->u.d);
         st->u.d.level = (uint32_t)c->engine_level;
         st->u.d.level_buf = st->level_buf;
