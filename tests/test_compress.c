@@ -875,6 +875,7 @@ static void fault_error_at_call_n_other_directions(void)
         f.fail_sticky = 1;
         strata_compress_opts_init(&o);
         o.threads = 2;
+        o.block_size = 128 * 1024;      /* several blocks with any engine */
         strata_memory_create(&mem, 0, strata_test_pool);
         strata_fault_create(&fs, mem, &f, 0, strata_test_pool);
         ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(

@@ -162,7 +162,11 @@ static int engine_can(strata_engine_t e, int use, int level, apr_uint64_t cap,
     case STRATA_ENGINE_LIBDEFLATE:
         if (!STRATA_HAVE_LIBDEFLATE || use == STRATA__USE_DECODE)
             return 0;
+        /* auto only (cap != 0): streaming, a memory cap too small for its
+         * blocks; parallel, blocks too small to match zlib's size */
         if (use == STRATA__USE_ENCODE && cap != 0 && cap < ENGINE_LDEF_MIN_CAP)
+            return 0;
+        if (use == STRATA__USE_BLOCKS && cap != 0 && cap < STRATA__LDEF_BLOCK)
             return 0;
         *elevel = row->ldef;
         return row->ldef >= 0;
@@ -196,10 +200,12 @@ apr_status_t strata__engine_pick(strata_engine_t asked, int use, int level,
             asked = STRATA_ENGINE_ISAL;
         else if (engine_can(row->pick, use, level, cap, elevel))
             asked = row->pick;
-        else
+        else if (engine_can(row->alt, use, level, cap, elevel))
             asked = row->alt;
+        else
+            asked = STRATA_ENGINE_ZLIB;
     }
-    if (!engine_can(asked, use, level, cap, elevel)) {
+    if (!engine_can(asked, use, level, 0, elevel)) {   /* forced: cannot */
         asked = STRATA_ENGINE_ZLIB;
         *elevel = level;
     }

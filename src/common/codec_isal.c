@@ -18,6 +18,29 @@ apr_status_t strata__isal_init(strata__codec_t *c)
     return STRATA_ENOTSUP;
 }
 
+void *strata__isal_block_new(strata__alloc_t *a, int level)
+{
+    (void)a;
+    (void)level;
+    return NULL;
+}
+
+void strata__isal_block_free(strata__alloc_t *a, void *b)
+{
+    (void)a;
+    (void)b;
+}
+
+apr_size_t strata__isal_block(void *b, const unsigned char *dict,
+                              apr_size_t dlen, const unsigned char *in,
+                              apr_size_t n, unsigned char *out,
+                              apr_size_t cap, int final)
+{
+    (void)b; (void)dict; (void)dlen; (void)in; (void)n; (void)out;
+    (void)cap; (void)final;
+    return 0;
+}
+
 #else
 
 #include <isa-l.h>
@@ -253,6 +276,75 @@ apr_status_t strata__isal_init(strata__codec_t *c)
     c->state = st;
     c->vt = &isal_vt;
     return APR_SUCCESS;
+}
+
+/* ---- whole blocks for the parallel gzip writer ------------------------------ */
+
+typedef struct isal_block_t {
+    struct isal_zstream z;
+    unsigned char *level_buf;
+    apr_size_t lb;
+    int level;
+} isal_block_t;
+
+void *strata__isal_block_new(strata__alloc_t *a, int level)
+{
+    isal_block_t *b = strata__alloc(a, sizeof(*b));
+
+    if (b == NULL)
+        return NULL;
+    memset(b, 0, sizeof(*b));
+    b->level = level;
+    b->lb = isal_level_buf_size(level);
+    if (b->lb > 0) {
+        if ((b->level_buf = strata__alloc(a, b->lb)) == NULL) {
+            strata__alloc_free(a, b);
+            return NULL;
+        }
+        memset(b->level_buf, 0, b->lb);
+    }
+    return b;
+}
+
+void strata__isal_block_free(strata__alloc_t *a, void *p)
+{
+    isal_block_t *b = p;
+
+    if (b == NULL)
+        return;
+    strata__alloc_free(a, b->level_buf);
+    strata__alloc_free(a, b);
+}
+
+apr_size_t strata__isal_block(void *p, const unsigned char *dict,
+                              apr_size_t dlen, const unsigned char *in,
+                              apr_size_t n, unsigned char *out,
+                              apr_size_t cap, int final)
+{
+    isal_block_t *b = p;
+    struct isal_zstream *z = &b->z;
+
+    if (n > STRATA__CODEC_PIECE || cap > STRATA__CODEC_PIECE)
+        return 0;
+    isal_deflate_init(z);
+    z->level = (uint32_t)b->level;
+    z->level_buf = b->level_buf;
+    z->level_buf_size = (uint32_t)b->lb;
+    z->gzip_flag = IGZIP_DEFLATE;
+    if (dlen > 0 && isal_deflate_set_dict(z, (uint8_t *)dict,
+                                          (uint32_t)dlen) != COMP_OK)
+        return 0;
+    z->next_in = (uint8_t *)in;
+    z->avail_in = (uint32_t)n;
+    z->next_out = out;
+    z->avail_out = (uint32_t)cap;
+    z->flush = final ? NO_FLUSH : SYNC_FLUSH;
+    z->end_of_stream = final;
+    if (isal_deflate(z) != COMP_OK || z->avail_in != 0 || z->avail_out == 0)
+        return 0;
+    if (final && z->internal_state.state != ZSTATE_END)
+        return 0;
+    return cap - z->avail_out;
 }
 
 #endif /* STRATA_HAVE_ISAL */

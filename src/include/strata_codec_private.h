@@ -101,12 +101,24 @@ apr_status_t strata__libdeflate_init(strata__codec_t *c);
 
 /* Pick the engine for @use at zlib level @level (encoders; resolved):
  * @asked, else the environment variable, else the table; an engine that
- * cannot do @use, or that a memory @cap (0: none) would not fit, falls
- * back.  *elevel is the engine's own level.  STRATA_ENOTSUP when @asked
+ * cannot do @use falls back to zlib.  @cap (0: none) steers the automatic
+ * choice only: a streaming encoder's memory cap, or the parallel writer's
+ * block size when the caller set one (libdeflate needs large blocks).  *elevel is the engine's own level.  STRATA_ENOTSUP when @asked
  * is not built, APR_EINVAL when it is not an engine. */
 apr_status_t strata__engine_pick(strata_engine_t asked, int use, int level,
                                  apr_uint64_t cap, strata_engine_t *engine,
                                  int *elevel);
+
+/* ISA-L whole blocks for the parallel writer (codec_isal.c): a state for
+ * the engine @level (NULL: no memory), its release, and one block as raw
+ * deflate primed with dict[0..dlen), ended by a sync flush or, @final, as
+ * the last block; the length, 0 if it failed or did not fit. */
+void *strata__isal_block_new(strata__alloc_t *a, int level);
+void strata__isal_block_free(strata__alloc_t *a, void *b);
+apr_size_t strata__isal_block(void *b, const unsigned char *dict,
+                              apr_size_t dlen, const unsigned char *in,
+                              apr_size_t n, unsigned char *out,
+                              apr_size_t cap, int final);
 
 /* libdeflate (codec_libdeflate.c), shared with the parallel writer: a
  * compressor for the engine @level, counted in @a (NULL if the cap or

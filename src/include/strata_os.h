@@ -33,4 +33,10 @@ int strata__os_term_width(apr_file_t *f);
  * process (SIGPIPE ignored on POSIX; nothing to do on Windows). */
 void strata__os_ignore_sigpipe(void);
 
+/* Before starting threads: load what a thread needs to exit, so that an
+ * exit under memory pressure cannot abort the process (glibc loads
+ * libgcc_s on a thread's first exit; when that load fails it aborts).
+ * Once per process, thread-safe; nothing to do on Windows. */
+void strata__os_thread_prepare(void);
+
 #endif /* STRATA_OS_H */
