@@ -6,6 +6,7 @@
 #include "test_util.h"
 #include "fault.h"
 #include "strata/compress.h"
+#include "strata_codec_private.h"  /* strata__pgz_fail_start_at */
 #include <apr_strings.h>
 #include <stdio.h>
 #include <string.h>
@@ -964,6 +965,30 @@ static void parallel_gzip_forgotten_stream_closed_by_pool(void)
     }
 }
 
+/* issue 7 item 5: a worker that cannot start fails the constructor with
+ * the error; those already started are stopped and joined; inner intact */
+static void parallel_gzip_thread_start_failure_is_clean(void)
+{
+    strata_compress_opts_t o;
+    strata_stream_t *mem, *z = NULL;
+    unsigned at;
+
+    strata_memory_create(&mem, 0, strata_test_pool);
+    strata_compress_opts_init(&o);
+    o.threads = 4;
+    for (at = 1; at <= 4; at++) {
+        strata__pgz_fail_start_at = at;
+        ASSERT_RV(APR_EAGAIN, strata_compress_writer(&z, mem, STRATA_CODEC_GZIP,
+                                                     &o, 0, strata_test_pool));
+    }
+    strata__pgz_fail_start_at = 0;
+    CU_ASSERT(!strata_stream_is_closed(mem));
+    ASSERT_RV(APR_SUCCESS, strata_compress_writer(&z, mem, STRATA_CODEC_GZIP,
+                                                  &o, 0, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(z, "after", 5, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_close(z));
+}
+
 static void threaded_xz_and_zstd(void)
 {
     strata_compress_opts_t o;
@@ -1035,6 +1060,8 @@ static CU_TestInfo tests[] = {
     { "parallel_gzip_roundtrip_forms", parallel_gzip_roundtrip_forms },
     { "parallel_gzip_forgotten_stream_closed_by_pool",
       parallel_gzip_forgotten_stream_closed_by_pool },
+    { "parallel_gzip_thread_start_failure_is_clean",
+      parallel_gzip_thread_start_failure_is_clean },
     { "threaded_xz_and_zstd", threaded_xz_and_zstd },
     { "forgotten_writer_is_finished_by_pool", forgotten_writer_is_finished_by_pool },
     CU_TEST_INFO_NULL

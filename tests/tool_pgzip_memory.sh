@@ -27,7 +27,7 @@ dd if=/dev/urandom of=rnd bs=1000000 count=16 2>/dev/null
 
 failures=0
 for engine in zlib isal libdeflate; do
-    for limit in 1500000 2200000 2400000 2600000 3000000; do
+    for limit in 120000 200000 300000 500000 700000 1000000 1500000 3000000; do
         (ulimit -v $limit
          STRATA_GZIP_ENGINE=$engine $T "$S" cat -c gzip -T 256 -o out.gz rnd \
              2>err)

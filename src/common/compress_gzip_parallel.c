@@ -286,6 +286,8 @@ static void pgz_stop_workers(pgz_stream_t *g)
     g->nworkers = 0;
 }
 
+unsigned strata__pgz_fail_start_at;
+
 /* Start the workers; on a failure, stop those started and say why. */
 static apr_status_t pgz_start_workers(pgz_stream_t *g)
 {
@@ -304,7 +306,11 @@ static apr_status_t pgz_start_workers(pgz_stream_t *g)
            != APR_SUCCESS)
         attr = NULL;
     for (i = 0; i < g->threads; i++) {
-        rv = apr_thread_create(&g->workers[i], attr, pgz_worker, g, g->tpool);
+        if (strata__pgz_fail_start_at == i + 1)
+            rv = APR_EAGAIN;         /* the tests' seam */
+        else
+            rv = apr_thread_create(&g->workers[i], attr, pgz_worker, g,
+                                   g->tpool);
         if (rv != APR_SUCCESS) {
             pgz_stop_workers(g);
             return rv;
