@@ -79,4 +79,5 @@ void tool_human_duration(char *buf, apr_size_t size, apr_uint64_t seconds)
 void tool_print_version(tool_ctx_t *ctx)
 {
     apr_file_printf(ctx->out, "strata %s\n", strata_version());
+    apr_file_printf(ctx->out, "gzip engines: %s\n", strata_engines_built());
 }
