@@ -76,8 +76,9 @@ STRATA_API const char *strata_engine_name(strata_engine_t engine);
 /** The engine called @a name (case-insensitive; "isa-l" too), or -1. */
 STRATA_API int strata_engine_from_name(const char *name);
 
-/** One line naming the built engines and their library versions, e.g.
- *  "zlib 1.2.13, isal 2.30.0, libdeflate 1.14" (static storage). */
+/** One line naming the built engines and the library versions built
+ *  against, e.g. "zlib 1.2.13, isal 2.30.0, libdeflate 1.14" (a constant
+ *  string). */
 STRATA_API const char *strata_engines_built(void);
 
 /** Default level for every codec (gzip/zlib/deflate 6, bzip2 9, xz 6,
