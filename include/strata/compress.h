@@ -130,15 +130,16 @@ typedef struct strata_compress_opts_t {
      *  (as pigz writes), non-zero = one independent member per block. */
     int gzip_members;
     /** Cap on the codec's own memory in bytes; 0 = no cap.  Reaching it
-     *  fails with STRATA_ELIMIT.  STRATA_ENGINE_AUTO avoids libdeflate's
-     *  block buffers (a few MiB) under a cap below 8 MiB. */
+     *  fails with STRATA_ELIMIT. */
     apr_size_t max_memory;
     /** gzip, zlib, deflate: the engine; STRATA_ENGINE_AUTO (0) = the
      *  environment variable STRATA_ENGINE_ENV if set, else the fastest
      *  engine whose output is no larger than zlib's at this level (within
      *  0.5 %).  An engine that cannot do the job (libdeflate has no
      *  streaming decoder) leaves it to zlib.  Asking for an engine the
-     *  build lacks is STRATA_ENOTSUP; the variable is then ignored. */
+     *  build lacks is STRATA_ENOTSUP; the variable is then ignored.  The
+     *  automatic choice avoids libdeflate's block buffers (a few MiB)
+     *  under a max_memory below 8 MiB. */
     strata_engine_t engine;
 } strata_compress_opts_t;
 

@@ -28,10 +28,6 @@ void strata__alloc_init(strata__alloc_t *a, apr_size_t cap);
 void *strata__alloc(strata__alloc_t *a, apr_size_t size);
 void *strata__alloc_n(strata__alloc_t *a, apr_size_t n, apr_size_t size);
 void strata__alloc_free(strata__alloc_t *a, void *p);
-/* Count @size bytes a library allocated on its own (libdeflate's
- * compressor): 0 if the cap refuses them. */
-int strata__alloc_charge(strata__alloc_t *a, apr_size_t size);
-void strata__alloc_uncharge(strata__alloc_t *a, apr_size_t size);
 /* STRATA_ELIMIT if the cap refused an allocation, else APR_ENOMEM. */
 apr_status_t strata__alloc_status(strata__alloc_t *a);
 
@@ -119,6 +115,11 @@ apr_size_t strata__isal_block(void *b, const unsigned char *dict,
                               apr_size_t dlen, const unsigned char *in,
                               apr_size_t n, unsigned char *out,
                               apr_size_t cap, int final);
+
+/* Count @size bytes a library allocated on its own (libdeflate's
+ * compressor): 0 if the cap refuses them. */
+int strata__alloc_charge(strata__alloc_t *a, apr_size_t size);
+void strata__alloc_uncharge(strata__alloc_t *a, apr_size_t size);
 
 /* libdeflate (codec_libdeflate.c), shared with the parallel writer: a
  * compressor for the engine @level, counted in @a (NULL if the cap or
