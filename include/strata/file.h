@@ -7,8 +7,9 @@
  * Atomic replace (STRATA_FILE_ATOMIC): the stream writes to a new temporary
  * file in the target's folder; a successful explicit strata_close() flushes,
  * syncs and renames it over the target (and syncs the folder on POSIX).  The
- * target is never seen half-written: strata_file_abort(), a failed write or
- * flush, a failed close, the pool going away without strata_close(), or the
+ * target is never seen half-written: strata_abort() (or strata_file_abort())
+ * on any layer above it, a failed write or flush of the file or of any
+ * layer stacked on it (see strata_stream_failed()), a failed close, the pool going away without strata_close(), or the
  * process dying all leave the old target (or no target) in place and the
  * temporary file removed (if the process dies, the temporary ".NAME.XXXXXX"
  * file may be left behind in the folder).
@@ -61,9 +62,10 @@ STRATA_API apr_status_t strata_file_wrap(strata_stream_t **out,
                                          apr_pool_t *pool);
 
 /**
- * Atomic replace only: discard everything written, remove the temporary
- * file, leave the target as it was, and close the stream.  On any other
- * stream: STRATA_ENOTSUP.  After close: STRATA_ECLOSED.
+ * strata_abort() under its older name: on any layer of a stack, discard
+ * everything written, close the stack (an atomic-replace file at its base
+ * removes the temporary file and leaves the target as it was).  After
+ * close: STRATA_ECLOSED; APR_EINVAL for NULL.
  */
 STRATA_API apr_status_t strata_file_abort(strata_stream_t *s);
 

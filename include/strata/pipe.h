@@ -359,7 +359,11 @@ STRATA_API apr_status_t strata_pipe_reader_stream(strata_stream_t **out,
  * APR_TIMEUP when a wait exceeds the timeout.  strata_flush() does nothing
  * (written bytes are visible at once); strata_shutdown_write() and closing
  * the stream close the writer end cleanly (use strata_pipe_close_writer()
- * first to pass an error instead).  APR_EINVAL for NULL arguments.
+ * first to pass an error instead).  If the stream (or a layer stacked on
+ * it) failed -- see strata_stream_failed() -- or was aborted, closing it
+ * closes the writer end with that status (STRATA_EABORTED after
+ * strata_abort()), so the reader gets the error after the data, never a
+ * clean end of a cut-short stream.  APR_EINVAL for NULL arguments.
  */
 STRATA_API apr_status_t strata_pipe_writer_stream(strata_stream_t **out,
                                                   strata_pipe_t *p,

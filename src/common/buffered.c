@@ -197,13 +197,11 @@ static apr_status_t buffered_shutdown(strata_stream_t *s)
     buffered_t *b = (buffered_t *)s;
     apr_status_t rv;
 
-    if ((rv = wbuf_flush(b)) != APR_SUCCESS)
-        return rv;
     /* Only an owned inner stream is finished with us; a borrowed one is
-     * flushed and stays usable (as the codec streams do). */
-    if (s->flags & STRATA_OWN_INNER)
-        return strata_shutdown_write(s->inner);
-    return strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
+     * flushed and stays usable (as the codec streams do).  If our bytes
+     * did not all go out, the stack is failed and the inner stays open. */
+    rv = wbuf_flush(b);
+    return strata__shutdown_inner(s, rv);
 }
 
 static apr_status_t buffered_seek(strata_stream_t *s, apr_off_t offset,

@@ -633,6 +633,9 @@ static apr_status_t cs_shutdown(strata_stream_t *s)
     apr_size_t done;
     unsigned rounds = 0;
 
+    if (cs->reader)                    /* a reader has no output to finish */
+        return strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
+
     if (rv == APR_SUCCESS && cs->encode && cs->state == CS_FLUSHING)
         rv = cs_complete(cs, STRATA__OP_SYNC, CS_RUN, 1);
     if (rv == APR_SUCCESS && cs->encode) {
@@ -656,12 +659,7 @@ static apr_status_t cs_shutdown(strata_stream_t *s)
         if (rv == APR_SUCCESS)
             rv = rv2;
     }
-    if ((s->flags & STRATA_OWN_INNER)
-        && (strata_stream_caps(s->inner) & STRATA_CAP_WRITE))
-        rv2 = strata_shutdown_write(s->inner);
-    else
-        rv2 = strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
-    return rv != APR_SUCCESS ? rv : rv2;
+    return strata__shutdown_inner(s, rv);
 }
 
 static apr_status_t cs_close(strata_stream_t *s)

@@ -14,7 +14,6 @@ typedef struct file_stream_t {
     const char *target;          /* NULL unless STRATA_FILE_ATOMIC */
     const char *tmp;
     apr_status_t failed;         /* first write/flush error: never commit */
-    int aborted;
 } file_stream_t;
 
 static apr_status_t file_read(strata_stream_t *s, void *buf, apr_size_t len,
@@ -129,10 +128,13 @@ static apr_status_t file_close(strata_stream_t *s)
     apr_status_t rv = APR_SUCCESS;
 
     if (fs->target != NULL) {
-        if (fs->failed || fs->aborted || !strata_stream_closing_explicitly(s)) {
+        if (fs->failed || strata_stream_failed(s) != APR_SUCCESS
+            || !strata_stream_closing_explicitly(s)) {
             apr_file_close(fs->f);
             apr_file_remove(fs->tmp, s->pool);
-            return fs->aborted ? APR_SUCCESS : fs->failed;
+            if (strata__stream_aborted(s))
+                return APR_SUCCESS;
+            return fs->failed ? fs->failed : strata_stream_failed(s);
         }
         return file_commit(fs);
     }
@@ -292,14 +294,7 @@ apr_status_t strata_file_wrap(strata_stream_t **out, apr_file_t *f,
 
 apr_status_t strata_file_abort(strata_stream_t *s)
 {
-    if (s == NULL)
-        return APR_EINVAL;
-    if (s->type != &file_type || ((file_stream_t *)s)->target == NULL)
-        return STRATA_ENOTSUP;
-    if (strata_stream_is_closed(s))
-        return STRATA_ECLOSED;
-    ((file_stream_t *)s)->aborted = 1;
-    return strata_close(s);
+    return strata_abort(s);
 }
 
 apr_file_t *strata_file_get(strata_stream_t *s)
