@@ -238,7 +238,7 @@ STRATA_API apr_status_t strata_pipe_read_bytes(strata_pipe_t *p, void *buf,
  * STRATA_PIPE_KEEP_DELIM in @a flags (*n counts what was copied).  The
  * record with its delimiter must fit in @a bufsize bytes (kept or not).
  * @return APR_SUCCESS;
- *         STRATA_ELIMIT  no delimiter within the first @a bufsize bytes:
+ *         STRATA_ELIMIT_RECORD no delimiter within the first @a bufsize bytes:
  *                        nothing consumed;
  *         APR_EAGAIN     no delimiter yet, fewer than @a bufsize bytes
  *                        there, writer open: nothing consumed;

@@ -275,7 +275,7 @@ apr_status_t strata_pipe_read_until(strata_pipe_t *p, const void *delim,
         return APR_SUCCESS;
     }
     if (v.avail >= bufsize)
-        return STRATA_ELIMIT;
+        return STRATA_ELIMIT_RECORD;
     if (!v.wclosed || v.avail == 0)
         return v.empty_rv;
     view_copy(&v, 0, buf, v.avail);
