@@ -291,8 +291,15 @@ static apr_status_t dec_read(codec_stream_t *cs, unsigned char *out,
                                                  : STRATA__OP_RUN,
                        &produced, &progress);
         cs->pos = cs->len - cs->c.avail_in;
-        if (rv != APR_SUCCESS)
+        if (rv != APR_SUCCESS) {
+            /* output made before a codec error goes out first; the error
+             * is sticky and comes on the next call */
+            if (produced > 0 && rv == cs->err) {
+                *n = produced;
+                return APR_SUCCESS;
+            }
             return rv;
+        }
         if (produced > 0) {
             cs->stalls = 0;
             *n = produced;
