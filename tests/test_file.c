@@ -4,7 +4,7 @@
  * and a process killed mid-write).
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include <apr_thread_proc.h>
 #include <apr_strings.h>
 #include <apr_env.h>

@@ -3,7 +3,7 @@
  * the end, the size cap, read-only buffers, contents after close.
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include <string.h>
 
 static void memory_grows_and_reads_back(void)

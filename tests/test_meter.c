@@ -3,7 +3,7 @@
  * and the Prometheus text output.
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include <apr_thread_proc.h>
 #include <string.h>
 
