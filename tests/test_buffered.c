@@ -3,7 +3,7 @@
  * buffered reads and writes, limits, faults and meters.
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include "strata/stream_type.h"
 #include <string.h>
 #include <stdio.h>

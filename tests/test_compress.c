@@ -4,7 +4,7 @@
  * limits and bombs, memory accounting, and the fault-injection stream.
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include "strata/compress.h"
 #include <apr_strings.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * (Cross-thread use is in test_pipe_threads.c.)
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include <string.h>
 
 #define P strata_test_pool

@@ -23,6 +23,10 @@
 
 struct strata_meter_t {
     const char *name;
+    apr_pool_t *pool;                  /* owns the meter and its labels */
+    int nlabels;
+    const char *label_names[STRATA_METER_MAX_LABELS];
+    const char *label_values[STRATA_METER_MAX_LABELS];
     volatile apr_uint64_t read_bytes, read_ops, write_bytes, write_ops;
     volatile apr_uint64_t quota;       /* bytes allowed */
     volatile apr_uint64_t quota_used;  /* spent + reserved by calls in flight */
