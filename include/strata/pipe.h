@@ -51,22 +51,36 @@ typedef struct strata_chunk_pool_t strata_chunk_pool_t;
 #define STRATA_CHUNK_DEFAULT_SIZE 16384
 /** Spare chunks kept by the default pool, and when 0 is given. */
 #define STRATA_CHUNK_DEFAULT_SPARE 64
+/**
+ * Size classes of a chunk pool: class k holds chunk_size << k bytes, for k
+ * below this (so 16 KiB .. 2 MiB for the default pool).  Only
+ * strata_pipe_get_buffer() with a sizehint larger than chunk_size draws
+ * from the larger classes; anything beyond the largest class is a one-off
+ * chunk of exactly the size asked, freed when it is read.
+ */
+#define STRATA_CHUNK_CLASSES 8
 
 /** What a chunk pool has done (strata_chunk_pool_stats()). */
 typedef struct strata_chunk_pool_stats_t {
-    apr_size_t chunk_size;       /**< usable bytes per chunk */
-    apr_size_t max_spare;        /**< spare chunks it keeps at most */
-    apr_size_t spare;            /**< spare chunks it holds now */
+    apr_size_t chunk_size;       /**< usable bytes per (class 0) chunk */
+    apr_size_t max_spare;        /**< spare class-0 chunks it keeps at most */
+    apr_size_t spare;            /**< spare chunks it holds now (all classes) */
     apr_size_t in_use;           /**< chunks handed out and not returned */
-    apr_uint64_t allocations;    /**< chunks it allocated from the heap, ever */
+    apr_uint64_t allocations;    /**< chunks it allocated from the heap, ever
+                                      (all classes and one-offs) */
     apr_uint64_t frees;          /**< chunks it gave back to the heap, ever */
+    apr_size_t spare_bytes;      /**< usable bytes in the spare chunks */
+    apr_size_t max_class_size;   /**< the largest pooled size; larger
+                                      requests are one-off chunks */
+    apr_uint64_t oneoff_allocations; /**< of allocations, one-off chunks */
 } strata_chunk_pool_stats_t;
 
 /**
  * Create a thread-safe chunk pool in @a pool: chunks of @a chunk_size
  * usable bytes (0: STRATA_CHUNK_DEFAULT_SIZE), keeping at most @a max_spare
  * returned chunks for reuse (0: STRATA_CHUNK_DEFAULT_SPARE) and freeing the
- * rest.  The spare chunks are freed when @a pool goes; every pipe using the
+ * rest.  The larger size classes (STRATA_CHUNK_CLASSES) keep max_spare >> k
+ * returned chunks of class k, at least one each.  The spare chunks are freed when @a pool goes; every pipe using the
  * chunk pool must be gone by then.  APR_EINVAL for NULL arguments; an APR
  * error if the mutex cannot be created.
  */
@@ -236,15 +250,22 @@ STRATA_API int strata_pipe_reader_closed(strata_pipe_t *p);
 /* ---- writer ------------------------------------------------------------- */
 
 /**
- * Get space for at least @a sizehint bytes (at least 1 when @a sizehint is
- * 0) inside the tail chunk: *buf points at it, *cap (>= sizehint) is how
- * many bytes may be written there.  Nothing is visible to the reader until
- * strata_pipe_commit().  Asking again before committing replaces the
- * earlier buffer (its bytes are not published).
- * @return APR_SUCCESS; STRATA_ELIMIT if @a sizehint exceeds the chunk size
- *         (use strata_pipe_write() for that); STRATA_ECLOSED after
- *         close_writer or close_reader; APR_ENOMEM; APR_EINVAL for NULL
- *         arguments.  On failure *buf is NULL and *cap 0.
+ * Get one contiguous span of at least @a sizehint bytes (at least 1 when
+ * @a sizehint is 0) at the end of the tail chunk, or of a new chunk when
+ * the tail has less room: *buf points at it, *cap (>= sizehint) is how many
+ * bytes may be written there.  A @a sizehint up to the pool's chunk size
+ * uses ordinary chunks (the steady state allocates nothing); a larger one
+ * gets a chunk of the smallest size class that holds it (see
+ * STRATA_CHUNK_CLASSES), or beyond the largest class a one-off chunk of
+ * exactly @a sizehint bytes, freed once read.  Nothing is visible to the
+ * reader until strata_pipe_commit().  Asking again before committing
+ * replaces the earlier buffer (its bytes are not published).  Never waits
+ * (see strata_pipe_wait_writable()).
+ * @return APR_SUCCESS; STRATA_ECLOSED after close_writer or close_reader;
+ *         APR_ENOMEM (also for a @a sizehint too large to allocate);
+ *         APR_EINVAL for NULL arguments.  On failure *buf is NULL and
+ *         *cap 0.
+ * Thread: the writer's.
  */
 STRATA_API apr_status_t strata_pipe_get_buffer(strata_pipe_t *p,
                                                apr_size_t sizehint,

@@ -13,6 +13,7 @@
  */
 #include "strata_private.h"
 #include "strata_pipe_private.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- creation and teardown ---------------------------------------------- */
@@ -22,6 +23,10 @@ static apr_status_t pipe_cleanup(void *data)
     strata_pipe_t *p = data;
 
     strata__chunk_put(p->cp, p->head);
+    strata__chunk_put(p->cp, p->held);
+    free(p->scratch);
+    p->held = NULL;
+    p->scratch = NULL;
     p->head = p->tail = NULL;
     p->unread = 0;
     p->rclosed = p->wclosed = 1;
@@ -178,12 +183,14 @@ int strata_pipe_reader_closed(strata_pipe_t *p)
 
 /* ---- writer ------------------------------------------------------------- */
 
-/* Under the lock: a drained single chunk starts over from its beginning. */
+/* Under the lock: a drained single chunk starts over from its beginning
+ * (unless a record view still points into it). */
 static void tail_rewind(strata_pipe_t *p)
 {
     strata__chunk_t *t = p->tail;
 
-    if (t != NULL && t == p->head && t->start == t->end && !p->pending)
+    if (t != NULL && t == p->head && t->start == t->end && !p->pending
+        && !p->view_hold)
         t->start = t->end = 0;
 }
 
@@ -218,8 +225,6 @@ apr_status_t strata_pipe_get_buffer(strata_pipe_t *p, apr_size_t sizehint,
     *cap = 0;
     if (p == NULL)
         return APR_EINVAL;
-    if (sizehint > strata__chunk_size(p->cp))
-        return STRATA_ELIMIT;
     if (sizehint == 0)
         sizehint = 1;
     apr_thread_mutex_lock(p->lock);
@@ -231,7 +236,8 @@ apr_status_t strata_pipe_get_buffer(strata_pipe_t *p, apr_size_t sizehint,
     tail_rewind(p);
     t = p->tail;
     if (t == NULL || t->cap - t->end < sizehint) {
-        if ((rv = strata__chunk_get(p->cp, &c)) != APR_SUCCESS) {
+        if ((rv = strata__chunk_get_size(p->cp, sizehint, &c))
+            != APR_SUCCESS) {
             apr_thread_mutex_unlock(p->lock);
             return rv;
         }
