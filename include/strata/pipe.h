@@ -229,6 +229,25 @@ STRATA_API apr_status_t strata_pipe_wait_writable(strata_pipe_t *p,
                                                   apr_interval_time_t timeout);
 
 /**
+ * The reader's counterpart: wait until at least @a min bytes (1 when 0)
+ * are unread, or the writer has closed (then the reader calls give the
+ * last bytes and the end status).  For a record that has not arrived
+ * whole, pass one more than the strata_pipe_length() taken *before* the
+ * read that answered APR_EAGAIN (taken after it, bytes that arrived in
+ * between could complete the record and the wait would then want a byte
+ * a paused writer cannot send).  @a timeout as for
+ * strata_pipe_wait_writable().
+ * @return APR_SUCCESS  enough bytes, or the writer closed;
+ *         APR_TIMEUP   neither within @a timeout (at once for 0);
+ *         STRATA_ECLOSED  after strata_pipe_close_reader();
+ *         APR_EINVAL   NULL pipe.
+ * Thread: the reader's (one waiting thread at a time); it may block.
+ */
+STRATA_API apr_status_t strata_pipe_wait_readable(strata_pipe_t *p,
+                                                  apr_size_t min,
+                                                  apr_interval_time_t timeout);
+
+/**
  * Has the writer closed, and how?  Returns non-zero once
  * strata_pipe_close_writer() was called (whether or not the reader has
  * read everything yet), and sets *status (if @a status is not NULL) to its
@@ -374,6 +393,88 @@ STRATA_API apr_status_t strata_pipe_read_line(strata_pipe_t *p, void *buf,
  */
 STRATA_API apr_status_t strata_pipe_peek(strata_pipe_t *p, void *buf,
                                          apr_size_t max, apr_size_t *n);
+
+/**
+ * Copy exactly @a len bytes into @a buf without consuming them.
+ * APR_SUCCESS with *n == len (also for len 0); APR_EAGAIN with nothing
+ * copied while fewer are there and the writer is open; STRATA_ETRUNCATED
+ * when the writer has closed with fewer than @a len (but some) bytes left:
+ * they are copied (still not consumed) and counted in *n, and every later
+ * peek_exact of more says the same -- consume them (read, skip) to get the
+ * end status; otherwise the common answers.
+ */
+STRATA_API apr_status_t strata_pipe_peek_exact(strata_pipe_t *p, void *buf,
+                                               apr_size_t len,
+                                               apr_size_t *n);
+
+/**
+ * Consume up to @a max bytes without copying them (their chunks go back to
+ * the pool).  APR_SUCCESS with *n > 0 (fewer than @a max when fewer are
+ * there); APR_SUCCESS with *n == 0 when @a max is 0; otherwise the common
+ * answers.
+ */
+STRATA_API apr_status_t strata_pipe_skip(strata_pipe_t *p, apr_size_t max,
+                                         apr_size_t *n);
+
+/**
+ * Consume exactly @a len bytes without copying them.  APR_SUCCESS with
+ * *n == len (also for len 0); APR_EAGAIN with nothing consumed while fewer
+ * are there and the writer is open; STRATA_ETRUNCATED when the writer has
+ * closed with fewer than @a len (but some) bytes left: they are consumed
+ * and counted in *n; otherwise the common answers -- as
+ * strata_pipe_read_bytes().
+ */
+STRATA_API apr_status_t strata_pipe_skip_exact(strata_pipe_t *p,
+                                               apr_size_t len, apr_size_t *n);
+
+/* Record views: the record-reading calls without the copy.  *rec points
+ * at the record's bytes: inside the pipe's chunk when the record lies in
+ * one chunk (zero-copy), else in a scratch buffer the pipe owns, into which
+ * the record spanning chunks was copied once (grown to the largest such
+ * record, kept for reuse and freed with the pipe; APR_ENOMEM with nothing
+ * consumed if it cannot grow).  The record is consumed when it is returned
+ * (the unread count drops and a paused writer may resume), and *rec stays
+ * valid and unchanged until the next reader call on the pipe (any call of
+ * this section, the reader stream's read, or close_reader).  On failure
+ * *rec is NULL.  Thread: the reader's. */
+
+/**
+ * strata_pipe_read_until() returning a view: the record up to the first
+ * @a delim_len byte @a delim found within the first @a max bytes, the
+ * delimiter in *n and *rec only with STRATA_PIPE_KEEP_DELIM (it is
+ * consumed either way).  Returns as strata_pipe_read_until() with @a max
+ * for @a bufsize: APR_SUCCESS; STRATA_ELIMIT (nothing consumed);
+ * APR_EAGAIN (nothing consumed); STRATA_ETRUNCATED (the rest, at least one
+ * byte, is the view and consumed); APR_ENOMEM; APR_EINVAL for NULL
+ * arguments, @a delim_len 0 or @a max < @a delim_len; otherwise the
+ * common answers.
+ */
+STRATA_API apr_status_t strata_pipe_read_until_view(strata_pipe_t *p,
+                                                    const void *delim,
+                                                    apr_size_t delim_len,
+                                                    unsigned flags,
+                                                    apr_size_t max,
+                                                    const char **rec,
+                                                    apr_size_t *n);
+
+/** strata_pipe_read_line() returning a view (see above): "\n" kept, a last
+ *  line without it after a clean end comes back with APR_SUCCESS. */
+STRATA_API apr_status_t strata_pipe_read_line_view(strata_pipe_t *p,
+                                                   apr_size_t max,
+                                                   const char **line,
+                                                   apr_size_t *n);
+
+/**
+ * strata_pipe_read_bytes() returning a view of exactly @a len bytes:
+ * APR_SUCCESS with *n == len (len 0: *rec is an empty string); APR_EAGAIN
+ * with nothing consumed while fewer are there and the writer is open;
+ * STRATA_ETRUNCATED when the writer has closed with fewer (but some): they
+ * are the view and consumed; APR_ENOMEM; otherwise the common answers.
+ */
+STRATA_API apr_status_t strata_pipe_read_exact_view(strata_pipe_t *p,
+                                                    apr_size_t len,
+                                                    const char **rec,
+                                                    apr_size_t *n);
 
 /**
  * Find the first @a needle_len byte @a needle lying wholly inside the

@@ -152,6 +152,37 @@ apr_status_t strata_pipe_wait_writable(strata_pipe_t *p,
     return rv;
 }
 
+apr_status_t strata_pipe_wait_readable(strata_pipe_t *p, apr_size_t min,
+                                       apr_interval_time_t timeout)
+{
+    apr_time_t deadline = 0;
+    apr_status_t rv = APR_SUCCESS;
+
+    if (p == NULL)
+        return APR_EINVAL;
+    if (min == 0)
+        min = 1;
+    apr_thread_mutex_lock(p->lock);
+    if (timeout > 0)
+        deadline = apr_time_now() + timeout;
+#define READER_WAITS (p->unread < min && !p->wclosed && !p->rclosed)
+    while (READER_WAITS) {
+        if (timeout == 0) {
+            rv = APR_TIMEUP;
+            break;
+        }
+        rv = strata__pipe_wait(p, 1, deadline);
+        if (rv != APR_SUCCESS && READER_WAITS)
+            break;                   /* timed out (or failed), still short */
+        rv = APR_SUCCESS;
+    }
+#undef READER_WAITS
+    if (p->rclosed)
+        rv = STRATA_ECLOSED;
+    apr_thread_mutex_unlock(p->lock);
+    return rv;
+}
+
 int strata_pipe_writer_closed(strata_pipe_t *p, apr_status_t *status)
 {
     int closed = 0;

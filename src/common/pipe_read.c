@@ -68,12 +68,33 @@ apr_status_t strata_pipe_read_bytes(strata_pipe_t *p, void *buf,
     return STRATA_ETRUNCATED;
 }
 
+apr_status_t strata__pipe_until(strata_pipe_t *p,
+                                const strata__pipe_snap_t *v,
+                                const char *delim, apr_size_t delim_len,
+                                apr_size_t max, apr_size_t *pos)
+{
+    apr_size_t window = v->avail < max ? v->avail : max, from = 0;
+    apr_status_t rv;
+
+    if (p->scan_dlen == delim_len && p->scan_at == v->consumed
+        && memcmp(p->scan_delim, delim, delim_len) == 0)
+        from = p->scan_from < window ? p->scan_from : window;
+    rv = strata__pipe_snap_find(v, delim, delim_len, from, window, pos);
+    if (rv != APR_SUCCESS && delim_len <= sizeof(p->scan_delim)) {
+        memcpy(p->scan_delim, delim, delim_len);
+        p->scan_dlen = delim_len;
+        p->scan_at = v->consumed;
+        p->scan_from = window >= delim_len - 1 ? window - (delim_len - 1) : 0;
+    }
+    return rv;
+}
+
 apr_status_t strata_pipe_read_until(strata_pipe_t *p, const void *delim,
                                     apr_size_t delim_len, unsigned flags,
                                     void *buf, apr_size_t bufsize,
                                     apr_size_t *n)
 {
-    apr_size_t pos, take, window, from = 0;
+    apr_size_t pos, take;
     strata__pipe_snap_t v;
     apr_status_t rv;
 
@@ -85,17 +106,7 @@ apr_status_t strata_pipe_read_until(strata_pipe_t *p, const void *delim,
         return APR_EINVAL;
     if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
         return rv;
-    window = v.avail < bufsize ? v.avail : bufsize;
-    if (p->scan_dlen == delim_len && p->scan_at == v.consumed
-        && memcmp(p->scan_delim, delim, delim_len) == 0)
-        from = p->scan_from < window ? p->scan_from : window;
-    rv = strata__pipe_snap_find(&v, delim, delim_len, from, window, &pos);
-    if (rv != APR_SUCCESS && delim_len <= sizeof(p->scan_delim)) {
-        memcpy(p->scan_delim, delim, delim_len);
-        p->scan_dlen = delim_len;
-        p->scan_at = v.consumed;
-        p->scan_from = window >= delim_len - 1 ? window - (delim_len - 1) : 0;
-    }
+    rv = strata__pipe_until(p, &v, delim, delim_len, bufsize, &pos);
     if (rv == APR_SUCCESS) {
         take = (flags & STRATA_PIPE_KEEP_DELIM) ? pos + delim_len : pos;
         strata__pipe_snap_copy(&v, 0, buf, take);
@@ -151,6 +162,82 @@ apr_status_t strata_pipe_peek(strata_pipe_t *p, void *buf, apr_size_t max,
     *n = v.avail < max ? v.avail : max;
     strata__pipe_snap_copy(&v, 0, buf, *n);
     return APR_SUCCESS;
+}
+
+apr_status_t strata_pipe_peek_exact(strata_pipe_t *p, void *buf,
+                                    apr_size_t len, apr_size_t *n)
+{
+    strata__pipe_snap_t v;
+    apr_status_t rv;
+
+    if (n == NULL)
+        return APR_EINVAL;
+    *n = 0;
+    if (p == NULL || (buf == NULL && len > 0))
+        return APR_EINVAL;
+    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
+        return rv;
+    if (len == 0)
+        return APR_SUCCESS;
+    if (v.avail >= len) {
+        strata__pipe_snap_copy(&v, 0, buf, len);
+        *n = len;
+        return APR_SUCCESS;
+    }
+    if (!v.wclosed || v.avail == 0)
+        return v.empty_rv;
+    strata__pipe_snap_copy(&v, 0, buf, v.avail);
+    *n = v.avail;
+    return STRATA_ETRUNCATED;
+}
+
+apr_status_t strata_pipe_skip(strata_pipe_t *p, apr_size_t max,
+                              apr_size_t *n)
+{
+    strata__pipe_snap_t v;
+    apr_status_t rv;
+
+    if (n == NULL)
+        return APR_EINVAL;
+    *n = 0;
+    if (p == NULL)
+        return APR_EINVAL;
+    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
+        return rv;
+    if (max == 0)
+        return APR_SUCCESS;
+    if (v.avail == 0)
+        return v.empty_rv;
+    *n = v.avail < max ? v.avail : max;
+    strata__pipe_consume(p, *n, 0);
+    return APR_SUCCESS;
+}
+
+apr_status_t strata_pipe_skip_exact(strata_pipe_t *p, apr_size_t len,
+                                    apr_size_t *n)
+{
+    strata__pipe_snap_t v;
+    apr_status_t rv;
+
+    if (n == NULL)
+        return APR_EINVAL;
+    *n = 0;
+    if (p == NULL)
+        return APR_EINVAL;
+    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
+        return rv;
+    if (len == 0)
+        return APR_SUCCESS;
+    if (v.avail >= len) {
+        strata__pipe_consume(p, len, 0);
+        *n = len;
+        return APR_SUCCESS;
+    }
+    if (!v.wclosed || v.avail == 0)
+        return v.empty_rv;
+    strata__pipe_consume(p, v.avail, 0);
+    *n = v.avail;
+    return STRATA_ETRUNCATED;
 }
 
 apr_status_t strata_pipe_find(strata_pipe_t *p, const void *needle,

@@ -139,6 +139,14 @@ void strata__pipe_consume(strata_pipe_t *p, apr_size_t n, int hold);
 /* pipe_snap.c: end the last record view, if any (reader's thread). */
 void strata__pipe_release(strata_pipe_t *p);
 
+/* pipe_read.c: find the first @delim lying wholly inside the first @max
+ * bytes of @v, remembering (in p->scan_*) how far a failed search looked
+ * so that a trickling record is scanned once.  APR_NOTFOUND if absent. */
+apr_status_t strata__pipe_until(strata_pipe_t *p,
+                                const strata__pipe_snap_t *v,
+                                const char *delim, apr_size_t delim_len,
+                                apr_size_t max, apr_size_t *pos);
+
 /* pipe_read.c: strata_pipe_read_atmost without the argument checks. */
 apr_status_t strata__pipe_read_atmost(strata_pipe_t *p, void *buf,
                                       apr_size_t max, apr_size_t *n);
