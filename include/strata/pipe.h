@@ -4,27 +4,38 @@
  * System.IO.Pipelines and the Python chunkedbuffer package).
  *
  * One writer puts bytes in, one reader takes them out, in order.  The
- * writer either asks for space inside the tail chunk and commits what it
- * wrote there (strata_pipe_get_buffer / strata_pipe_commit, no copy), or
- * copies with strata_pipe_write().  The reader's calls never block: they
- * answer with data, APR_EAGAIN ("not enough data yet"), APR_EOF (the writer
- * closed cleanly and everything was read) or the writer's error (after
- * everything before it was read).  A reader copies out at most once; the
- * zero-copy path hands out the readable segments and takes them back with
- * strata_pipe_advance().  Chunks go back to their pool as they are read, so
- * a pipe in steady use allocates nothing once the pool holds enough spare
- * chunks.
+ * writer either asks for space and commits what it wrote there
+ * (strata_pipe_get_buffer / strata_pipe_commit, no copy; space larger than
+ * a chunk comes from the pool's larger size classes), or copies with
+ * strata_pipe_write().  The reader's calls never block: they answer with
+ * data, APR_EAGAIN ("not enough data yet"), APR_EOF (the writer closed
+ * cleanly and everything was read) or the writer's error (after everything
+ * before it was read).  A reader copies out at most once; the record views
+ * (strata_pipe_read_until_view and friends) hand out a pointer into the
+ * chunk, and strata_pipe_segments() / strata_pipe_advance() hand out all
+ * the readable segments.  Chunks go back to their pool as they are read,
+ * so a pipe in steady use allocates nothing once the pool holds enough
+ * spare chunks.
  *
- * Threads.  Writer calls (get_buffer, commit, write, close_writer) may run
- * on one thread while reader calls (every read, find, peek, segments,
- * advance, close_reader) run on another; strata_pipe_length() is safe from
- * either, as are strata_pipe_writer_paused(), strata_pipe_writer_closed(),
- * strata_pipe_reader_closed() and strata_pipe_on_writable().
- * Two threads must not both write, or both read.  For a producer
- * thread and a consumer thread, the blocking stream views
- * strata_pipe_reader_stream() and strata_pipe_writer_stream() wait instead
- * of answering APR_EAGAIN, and let either end be stacked under any
- * decorator (e.g. a buffered stream for read_line).
+ * Flow control.  The pipe is paused while pause_threshold bytes or more
+ * are unread (until a read takes it below resume_threshold).  The
+ * non-blocking calls never wait: a writer asks strata_pipe_writer_paused()
+ * and waits with strata_pipe_wait_writable() or for the
+ * strata_pipe_on_writable() callback; a reader waits for bytes with
+ * strata_pipe_wait_readable() or the strata_pipe_on_data() callback.
+ *
+ * Threads.  Writer calls (get_buffer, commit, write, close_writer,
+ * wait_writable, and strata_pipe_writer_reserve / _commit on the writer
+ * stream) may run on one thread while reader calls (every read, view,
+ * skip, find, peek, segments, advance, wait_readable, close_reader) run on
+ * another; strata_pipe_length(), strata_pipe_writer_paused(),
+ * strata_pipe_writer_closed(), strata_pipe_reader_closed() and
+ * strata_pipe_on_writable() are safe from any thread.  Two threads must
+ * not both write, or both read.  For a producer thread and a consumer
+ * thread, the blocking stream views strata_pipe_reader_stream() and
+ * strata_pipe_writer_stream() wait instead of answering APR_EAGAIN, and let
+ * either end be stacked under any decorator (e.g. a buffered stream for
+ * read_line).
  *
  * Ends.  strata_pipe_close_writer() marks the end of the data (optionally
  * with an error for the reader).  strata_pipe_close_reader() drops what is
