@@ -321,6 +321,7 @@ static apr_status_t produce_one(prod_t *j, apr_size_t off, apr_size_t hint,
     apr_size_t cap, k;
     apr_status_t rv;
 
+    *n = 0;
     if (j->w != NULL) {
         rv = strata_pipe_writer_reserve(j->w, hint, &vb, &cap);
     } else {
