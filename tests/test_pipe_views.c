@@ -344,8 +344,9 @@ static void pipe_view_resumes_paused_writer(void)
     CU_ASSERT(n == 41 && rec[0] == '0');
 }
 
-/* Random writes (random chunk sizes) read by the views and the copying
- * calls side by side on two pipes fed the same bytes. */
+/* Random writes (random chunk sizes; one pipe fed in place with hints up
+ * to three chunks, the other by copy) read by the views and the copying
+ * calls side by side. */
 static apr_uint32_t rnd(apr_uint32_t *x)
 {
     *x ^= *x << 13;
@@ -362,8 +363,9 @@ static void views_match_copies_round(apr_uint32_t seed)
     strata_pipe_t *b = new_pipe(chunk, 4, 0, NULL);
     char data[256], copy[128];
     const char *rec, *d;
-    apr_size_t len, na, nb, max, k;
+    apr_size_t len, na, nb, max, k, cap;
     apr_status_t ra, rb;
+    void *vb;
     int op, step, closed = 0, bad = 0;
 
     for (step = 0; step < 400 && !bad; step++) {
@@ -372,7 +374,14 @@ static void views_match_copies_round(apr_uint32_t seed)
             len = rnd(&seed) % 40;
             for (k = 0; k < len; k++)
                 data[k] = "ab\nxyz"[rnd(&seed) % 6];
-            ASSERT_RV(APR_SUCCESS, strata_pipe_write(a, data, len));
+            /* a: in place, sometimes asking for more than a chunk (the
+             * larger size classes); b: copied in */
+            ASSERT_RV(APR_SUCCESS, strata_pipe_get_buffer(
+                          a, len + rnd(&seed) % (3 * chunk), &vb, &cap));
+            if (cap >= len && vb != NULL) {
+                memcpy(vb, data, len);
+                ASSERT_RV(APR_SUCCESS, strata_pipe_commit(a, len));
+            }
             ASSERT_RV(APR_SUCCESS, strata_pipe_write(b, data, len));
             if (rnd(&seed) % 50 == 0) {
                 strata_pipe_close_writer(a, APR_SUCCESS);
