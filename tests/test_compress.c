@@ -469,6 +469,7 @@ static void make_bomb(strata_codec_t codec, apr_size_t mib, char **c,
 
     strata_compress_opts_init(&o);
     o.level = codec <= STRATA_CODEC_DEFLATE ? 9 : 1;
+    o.engine = STRATA_ENGINE_ZLIB;      /* the same bomb for every decoder */
     strata_memory_create(&mem, 0, strata_test_pool);
     strata_compress_writer(&z, mem, codec, &o, 0, strata_test_pool);
     for (i = 0; i < mib; i++)
@@ -881,6 +882,7 @@ static void fault_error_at_call_n_other_directions(void)
         f.fail_sticky = 1;
         strata_compress_opts_init(&o);
         o.threads = 2;
+        o.block_size = 128 * 1024;      /* several blocks with any engine */
         strata_memory_create(&mem, 0, strata_test_pool);
         strata_fault_create(&fs, mem, &f, 0, strata_test_pool);
         ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(

@@ -266,7 +266,7 @@ static apr_status_t dec_read(codec_stream_t *cs, unsigned char *out,
             }
             continue;
         case CS_BETWEEN:
-            if (cs->pos == cs->len) {
+            if (cs->pos == cs->len && cs->c.held == 0) {
                 if (cs->in_eof) {
                     cs->state = CS_DONE;
                     return APR_EOF;
@@ -434,7 +434,7 @@ static apr_status_t dec_step(codec_stream_t *cs, const unsigned char *in,
         }
         return cs_fail(cs, STRATA_EBADDATA);
     case CS_BETWEEN:
-        if (len == 0)
+        if (len == 0 && cs->c.held == 0)
             return APR_SUCCESS;
         if ((rv = cs->c.vt->reset(&cs->c)) != APR_SUCCESS)
             return cs_fail(cs, rv);
@@ -633,6 +633,14 @@ static apr_status_t dec_finish(codec_stream_t *cs)
         cs->dpos += used;
         return rv;
     }
+    if (cs->state == CS_BETWEEN && cs->c.held > 0) {
+        /* the engine holds the start of what follows a member: run it */
+        rv = wr_step(cs, NULL, 0, STRATA__OP_RUN, &used);
+        if (rv == APR_SUCCESS && cs->state == CS_RUN)
+            rv = wr_step(cs, NULL, 0, STRATA__OP_RUN, &used);
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
     if (cs->state == CS_RUN && cs->c.self_concat)
         cs->state = CS_FINISHING;
     while (cs->state == CS_FINISHING && cs->len < CS_BUFSIZE) {
@@ -792,6 +800,7 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
     cs->c.threads = encode ? copts->threads : 0;
     cs->c.max_memory = cs->d.max_memory;
     cs->c.first_only = cs->d.first_member_only;
+    cs->c.engine = encode ? copts->engine : cs->d.engine;
     cs->buf = apr_palloc(pool, CS_BUFSIZE);
     if (codec == STRATA_CODEC_AUTO) {
         cs->state = CS_DETECT;
@@ -877,6 +886,8 @@ apr_status_t strata_codec_stream_info(strata_stream_t *s,
     info->members = cs->members;
     info->mem_current = (apr_size_t)cs->alloc.current;
     info->mem_peak = (apr_size_t)cs->alloc.peak;
+    info->engine = cs->state == CS_DETECT || cs->state == CS_PLAIN
+                   ? STRATA_ENGINE_AUTO : cs->c.engine;
     return APR_SUCCESS;
 }
 

@@ -50,5 +50,10 @@ apr_status_t strata__os_tmpfile_open(apr_file_t **f, const char *dir,
                                      const char *like, apr_int32_t aflags,
                                      apr_fileperms_t perm, apr_pool_t *pool);
 apr_status_t strata__os_tmpfile_link(apr_file_t *f, const char *path);
+/* Before starting threads: load what a thread needs to exit, so that an
+ * exit under memory pressure cannot abort the process (glibc loads
+ * libgcc_s on a thread's first exit; when that load fails it aborts).
+ * Once per process, thread-safe; nothing to do on Windows. */
+void strata__os_thread_prepare(void);
 
 #endif /* STRATA_OS_H */
