@@ -240,6 +240,11 @@ typedef struct strata_codec_info_t {
     apr_uint64_t members;       /**< members / streams / frames finished */
     apr_size_t mem_current;     /**< codec memory now held */
     apr_size_t mem_peak;        /**< high-water mark of codec memory */
+    apr_uint64_t coded_used;    /**< decompressing reader: compressed bytes
+                                     the codec consumed (coded_bytes less
+                                     what waits in its buffer; near where
+                                     a corruption was found); else
+                                     coded_bytes */
 } strata_codec_info_t;
 
 /** Fill @a info for the codec layer @a s.  APR_EINVAL if @a s is not a
