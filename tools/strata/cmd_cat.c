@@ -29,9 +29,9 @@ static const tool_option_t cat_options[] = {
       "decompress each input (format detected, or -F)" },
     TOOL_CODEC_OPTIONS,
     { "stats",      CAT_OPT_STATS, NULL,
-      "at the end, print each stream layer's meters on standard error" },
+      "at the end, print each layer's meters (stderr)" },
     { "progress",   CAT_OPT_PROGRESS, NULL,
-      "show progress on standard error, if it is a terminal" },
+      "show progress on stderr, if a terminal" },
     { "help",       'h', NULL, "show this help and exit" },
     { "version",    'V', NULL, "show the version and exit" },
     { NULL, 0, NULL, NULL }

@@ -30,8 +30,7 @@ static const tool_option_t zc_options[] = {
     { "compress",   'z', NULL, "compress (the default of 'strata compress')" },
     { "keep",       'k', NULL, "keep (don't delete) the input files" },
     { "force",      'f', NULL,
-      "overwrite outputs; compressed data to/from a terminal; with -dc, "
-      "copy data that is not compressed as it is" },
+      "overwrite; allow a terminal; -dcf copies plain data" },
     { "test",       't', NULL, "test the compressed files' integrity" },
     { "list",       'l', NULL, "list sizes, ratio and format of each file" },
     { "quiet",      'q', NULL, "no warnings" },
@@ -40,9 +39,9 @@ static const tool_option_t zc_options[] = {
     { "no-name",    'n', NULL, "accepted for gzip's sake (no name is stored)" },
     TOOL_CODEC_OPTIONS,
     { "stats",      ZC_OPT_STATS, NULL,
-      "print each stream layer's meters on standard error" },
+      "print each layer's meters on standard error" },
     { "progress",   ZC_OPT_PROGRESS, NULL,
-      "show progress on standard error, if it is a terminal" },
+      "show progress on stderr, if a terminal" },
     { "help",       'h', NULL, "show this help and exit" },
     { "version",    'V', NULL, "show the version and exit" },
     { NULL, 0, NULL, NULL }
@@ -101,11 +100,11 @@ static void zc_usage(zc_t *z, apr_file_t *f)
     apr_file_printf(f,
         "usage: %s [OPTION]... [FILE]...\n"
         "\n"
-        "%s each FILE in place: FILE becomes FILE.gz (.bz2, .xz, .zst\n"
-        "with -F) and FILE goes, unless -k or -c.  With no FILE, or when FILE\n"
-        "is -, standard input goes to standard output.  The format of\n"
-        "compressed input is detected; -F names it.  Exit status: 0 fine,\n"
-        "1 an error, 2 a bad command line or a warning (a file skipped).\n"
+        "%s each FILE in place: FILE becomes FILE.gz\n"
+        "(.bz2, .xz, .zst, .zz with -F) and FILE goes, unless -k or -c.  With\n"
+        "no FILE, or when FILE is -, standard input goes to standard output.\n"
+        "Compressed input's format is detected; -F names it.  Exit status:\n"
+        "0 fine, 1 an error, 2 a bad command line or a warning (file skipped).\n"
         "\n"
         "options:\n", z->prog,
         z->mode == ZC_COMPRESS ? "Compress (-d: decompress)"

@@ -18,8 +18,8 @@ enum { TOOL_CODEC_OPT_MAX_OUTPUT = 300, TOOL_CODEC_OPT_MAX_RATIO,
  * -1 carries help text ("-1 .. -9"); -0 and -2..-9 are hidden. */
 #define TOOL_CODEC_OPTIONS                                                    \
     { "format", 'F', "FORMAT",                                                \
-      "codec: gzip, bzip2, xz, zstd, zlib, deflate (or auto)" },              \
-    { NULL, '1', NULL, "compression level: -1 fastest .. -9 best" },          \
+      "gzip, bzip2, xz, zstd, zlib, deflate, auto" },              \
+    { NULL, '1', NULL, "compression level, fastest .. best" },          \
     { NULL, '0', NULL, NULL }, { NULL, '2', NULL, NULL },                     \
     { NULL, '3', NULL, NULL }, { NULL, '4', NULL, NULL },                     \
     { NULL, '5', NULL, NULL }, { NULL, '6', NULL, NULL },                     \
@@ -31,9 +31,9 @@ enum { TOOL_CODEC_OPT_MAX_OUTPUT = 300, TOOL_CODEC_OPT_MAX_RATIO,
       "any level of the codec's range (zstd: 1..19)" },                       \
     { "threads", 'T', "N", "compress on N threads (gzip, xz, zstd)" },        \
     { "max-output", TOOL_CODEC_OPT_MAX_OUTPUT, "BYTES",                       \
-      "fail past BYTES of output in the whole run (K, M, G)" },               \
+      "stop past BYTES of output, whole run (K, M, G)" },               \
     { "max-ratio", TOOL_CODEC_OPT_MAX_RATIO, "N",                             \
-      "decompressing: fail past N bytes out per byte in" }
+      "decompressing: stop past N bytes out per byte in" }
 
 typedef struct tool_codec_t {
     strata_codec_t format;          /* -F; STRATA_CODEC_AUTO if not given */

@@ -190,6 +190,8 @@ void tool_opts_print(apr_file_t *f, const tool_option_t *t)
         if (t->optch < 256 && t->name != NULL)
             apr_snprintf(left, sizeof(left), "  -%c, --%s%s%s", t->optch,
                          t->name, t->arg ? " " : "", t->arg ? t->arg : "");
+        else if (t->optch == '1')       /* the levels: one line */
+            apr_cpystrn(left, "  -1 .. -9", sizeof(left));
         else if (t->optch < 256)
             apr_snprintf(left, sizeof(left), "  -%c%s%s", t->optch,
                          t->arg ? " " : "", t->arg ? t->arg : "");
@@ -197,7 +199,7 @@ void tool_opts_print(apr_file_t *f, const tool_option_t *t)
             apr_snprintf(left, sizeof(left), "      --%s%s%s", t->name,
                          t->arg ? " " : "", t->arg ? t->arg : "");
         len = strlen(left);
-        apr_file_printf(f, "%s%*s%s\n", left, len < 24 ? (int)(24 - len) : 1,
+        apr_file_printf(f, "%s%*s%s\n", left, len < 26 ? (int)(26 - len) : 1,
                         "", t->help);
     }
 }
