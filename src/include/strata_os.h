@@ -33,4 +33,7 @@ int strata__os_term_width(apr_file_t *f);
  * process (SIGPIPE ignored on POSIX; nothing to do on Windows). */
 void strata__os_ignore_sigpipe(void);
 
+/* Number of processors online (at least 1). */
+int strata__os_ncpu(void);
+
 #endif /* STRATA_OS_H */

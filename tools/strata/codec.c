@@ -3,6 +3,7 @@
  * messages (see codec.h).
  */
 #include "codec.h"
+#include "strata_os.h"
 #include <apr_strings.h>
 #include <string.h>
 
@@ -78,7 +79,8 @@ int tool_codec_option(tool_codec_t *tc, int optch, const char *arg,
             *msg = apr_psprintf(pool, "bad thread count '%s' (0..256)", arg);
             return -1;
         }
-        tc->threads = (unsigned)v;
+        /* 0: one per processor, as xz -T0 and zstd -T0 */
+        tc->threads = v == 0 ? (unsigned)strata__os_ncpu() : (unsigned)v;
         return 1;
     case TOOL_CODEC_OPT_MAX_OUTPUT:
         if (!tool_parse_size(arg, &v) || v == 0) {

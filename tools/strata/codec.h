@@ -29,7 +29,7 @@ enum { TOOL_CODEC_OPT_MAX_OUTPUT = 300, TOOL_CODEC_OPT_MAX_RATIO,
     { "best", TOOL_CODEC_OPT_BEST, NULL, "same as -9" },                      \
     { "level", TOOL_CODEC_OPT_LEVEL, "N",                                     \
       "any level of the codec's range (zstd: 1..19)" },                       \
-    { "threads", 'T', "N", "compress on N threads (gzip, xz, zstd)" },        \
+    { "threads", 'T', "N", "compress on N threads (0: one per CPU)" },        \
     { "max-output", TOOL_CODEC_OPT_MAX_OUTPUT, "BYTES",                       \
       "stop past BYTES of output, whole run (K, M, G)" },               \
     { "max-ratio", TOOL_CODEC_OPT_MAX_RATIO, "N",                             \
