@@ -204,6 +204,19 @@ check "in-place decompress of a corrupt file: exit 1, FILE.gz stays, no FILE" \
       eval "[ $rc -eq 1 ] && [ -f kb.gz ] && [ ! -e kb ]"
 check "in-place failure: no temporary left" no_temp
 
+# ---- after the last gzip member: zeros ignored, garbage warned (as gzip) ----------
+{ gzip -c small; printf '\0\0\0'; } > tz.gz
+"$S" decompress -c tz.gz > tz.out 2> e; rc=$?
+check "trailing zeros after a gzip member: ignored, exit 0" \
+      eval "[ $rc -eq 0 ] && [ ! -s e ] && cmp -s small tz.out"
+{ gzip -c small; printf 'garbage'; } > tg.gz
+"$S" decompress -c tg.gz > tg.out 2> e; rc=$?
+check "trailing garbage: data out, warning, exit 2" \
+      eval "[ $rc -eq 2 ] && cmp -s small tg.out && one_line e 'tg.gz: decompression OK, trailing garbage ignored'"
+gzip -c small > UP.GZ
+"$S" decompress UP.GZ; rc=$?
+check "upper-case suffix (.GZ)" eval "[ $rc -eq 0 ] && cmp -s small UP && [ ! -e UP.GZ ]"
+
 # ---- -l against gzip -l and xz -l --------------------------------------------------
 "$S" compress -c text > lt.gz
 gzip -l lt.gz | tail -n 1 | awk '{print $1, $2, $3}' > want

@@ -263,6 +263,17 @@ static int zc_transfer(zc_t *z, zc_job_t *j, int index)
     rv = tool_copy(&z->codec, j->in, j->out, &prog, &copied, &side);
     if (z->bar != NULL)
         tool_progress_next_input(z->bar, copied);
+    if (side == TOOL_SIDE_IN) {         /* gzip: data after the members */
+        tool_trailing_t t = tool_codec_trailing(j->in, rv, z->fpool);
+
+        if (t == TOOL_TRAILING_GARBAGE)
+            zc_warn(z, 1, "%s: decompression OK, trailing garbage ignored",
+                    j->name);
+        if (t != TOOL_TRAILING_NONE) {
+            rv = APR_SUCCESS;
+            tool_endpoint_abort(j->in); /* its error is taken care of */
+        }
+    }
     if (rv == APR_SUCCESS && (rv = tool_endpoint_close(j->in)) != APR_SUCCESS)
         side = TOOL_SIDE_IN;
     if (rv == APR_SUCCESS && (rv = tool_endpoint_close(j->out)) != APR_SUCCESS)

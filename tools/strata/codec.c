@@ -265,6 +265,66 @@ static apr_status_t codec_copy_fast(tool_codec_t *tc, tool_endpoint_t *in,
     return APR_SUCCESS;
 }
 
+/* Where the decoder's last complete member ended, for the trailing-data
+ * check: plain bytes and compressed bytes at that point. */
+static void codec_track_members(tool_endpoint_t *in)
+{
+    strata_codec_info_t info;
+
+    if (in->codec == NULL || strata_codec_stream_info(in->codec, &info)
+                             != APR_SUCCESS || info.compressing)
+        return;
+    if (info.members != in->members) {
+        in->members = info.members;
+        in->member_end_plain = info.plain_bytes;
+        in->member_end_coded = info.coded_used;
+    }
+}
+
+/* Non-zero if the bytes of @a path from @a offset on are all zero. */
+static int codec_zeros_from(const char *path, apr_uint64_t offset,
+                            apr_pool_t *pool)
+{
+    unsigned char buf[4096];
+    apr_off_t off = (apr_off_t)offset;
+    apr_size_t n, i;
+    apr_file_t *f;
+    apr_status_t rv;
+    int zeros = 1;
+
+    if (apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
+                      APR_FPROT_OS_DEFAULT, pool) != APR_SUCCESS)
+        return 0;
+    if (apr_file_seek(f, APR_SET, &off) != APR_SUCCESS)
+        zeros = 0;
+    while (zeros) {
+        n = sizeof(buf);
+        rv = apr_file_read(f, buf, &n);
+        for (i = 0; i < n && zeros; i++)
+            zeros = buf[i] == 0;
+        if (rv != APR_SUCCESS)
+            break;
+    }
+    apr_file_close(f);
+    return zeros;
+}
+
+tool_trailing_t tool_codec_trailing(tool_endpoint_t *in, apr_status_t rv,
+                                    apr_pool_t *pool)
+{
+    strata_codec_info_t info;
+
+    if (rv != STRATA_EBADDATA || in->codec == NULL
+        || strata_codec_stream_info(in->codec, &info) != APR_SUCCESS
+        || info.codec != STRATA_CODEC_GZIP || info.members == 0
+        || info.plain_bytes != in->member_end_plain)
+        return TOOL_TRAILING_NONE;
+    if (strcmp(in->spec, "-") != 0
+        && codec_zeros_from(in->spec, in->member_end_coded, pool))
+        return TOOL_TRAILING_ZEROS;
+    return TOOL_TRAILING_GARBAGE;
+}
+
 apr_status_t tool_copy(tool_codec_t *tc, tool_endpoint_t *in,
                        tool_endpoint_t *out, const tool_copy_progress_t *prog,
                        apr_uint64_t *copied, tool_side_t *side)
@@ -287,6 +347,7 @@ apr_status_t tool_copy(tool_codec_t *tc, tool_endpoint_t *in,
         }
         n = 0;
         rv = strata_read(in->top, buf, want, &n);
+        codec_track_members(in);
         if (rv == APR_EOF)
             return APR_SUCCESS;
         if (rv != APR_SUCCESS && n == 0) {
@@ -395,7 +456,7 @@ apr_size_t tool_codec_match_suffix(const char *name, strata_codec_t *codec,
 
     for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
         sl = strlen(known[i].suffix);
-        if (len > sl && strcmp(name + len - sl, known[i].suffix) == 0
+        if (len > sl && apr_strnatcasecmp(name + len - sl, known[i].suffix) == 0
             && name[len - sl - 1] != '/') {
             *codec = known[i].codec;
             *replacement = known[i].plain;

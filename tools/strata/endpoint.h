@@ -22,6 +22,8 @@ typedef struct tool_endpoint_t {
     strata_stream_t *base;   /* innermost layer: file, socket */
     strata_stream_t *codec;  /* the codec layer, or NULL */
     const char *tmp;         /* an atomic output's temporary file, or NULL */
+    apr_uint64_t members;    /* a decoder's members seen complete, and */
+    apr_uint64_t member_end_plain, member_end_coded;  /* where the last ended */
     apr_off_t size;          /* input size in bytes, or -1 if unknown */
     int atomic;              /* output replaces its target on commit */
     int closed;
