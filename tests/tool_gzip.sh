@@ -213,6 +213,9 @@ check "trailing zeros after a gzip member: ignored, exit 0" \
 "$S" decompress -c tg.gz > tg.out 2> e; rc=$?
 check "trailing garbage: data out, warning, exit 2" \
       eval "[ $rc -eq 2 ] && cmp -s small tg.out && one_line e 'tg.gz: decompression OK, trailing garbage ignored'"
+gzip -c small > bare.gz
+"$S" decompress bare; rc=$?
+check "decompress FOO finds FOO.gz, as gzip -d" eval "[ $rc -eq 0 ] && cmp -s small bare && [ ! -e bare.gz ]"
 gzip -c small > UP.GZ
 "$S" decompress UP.GZ; rc=$?
 check "upper-case suffix (.GZ)" eval "[ $rc -eq 0 ] && cmp -s small UP && [ ! -e UP.GZ ]"

@@ -619,6 +619,33 @@ static apr_off_t zc_total(zc_t *z)
     return total;
 }
 
+/* Decompressing "foo" that does not exist: "foo.gz" (or .bz2, .xz, .zst,
+ * .zz, or -S's suffix) if one does, as gzip -d does.  Else @a f. */
+static const char *zc_find_compressed(zc_t *z, const char *f)
+{
+    static const char *const sufs[] = { ".gz", ".bz2", ".xz", ".zst", ".zz",
+                                        NULL };
+    apr_finfo_t fi;
+    const char *name;
+    int i;
+
+    if (z->mode == ZC_COMPRESS || strcmp(f, "-") == 0
+        || !APR_STATUS_IS_ENOENT(apr_stat(&fi, f, APR_FINFO_TYPE
+                                          | APR_FINFO_LINK, z->fpool)))
+        return f;
+    if (z->suffix != NULL) {
+        name = apr_pstrcat(z->fpool, f, z->suffix, NULL);
+        if (apr_stat(&fi, name, APR_FINFO_TYPE, z->fpool) == APR_SUCCESS)
+            return name;
+    }
+    for (i = 0; sufs[i] != NULL; i++) {
+        name = apr_pstrcat(z->fpool, f, sufs[i], NULL);
+        if (apr_stat(&fi, name, APR_FINFO_TYPE, z->fpool) == APR_SUCCESS)
+            return name;
+    }
+    return f;
+}
+
 static int zc_run(zc_t *z)
 {
     zc_job_t job;
@@ -629,9 +656,10 @@ static int zc_run(zc_t *z)
     if (z->progress)
         z->bar = tool_progress_create(z->ctx->err, zc_total(z), z->ctx->pool);
     for (i = 0; i < z->nfiles && !z->pipe_closed; i++) {
-        const char *f = z->files[i];
+        const char *f;
 
         apr_pool_clear(z->fpool);
+        f = zc_find_compressed(z, z->files[i]);
         memset(&job, 0, sizeof(job));
         job.name = strcmp(f, "-") == 0 ? "stdin" : f;
         if (z->mode == ZC_TEST || z->mode == ZC_LIST || z->to_stdout
