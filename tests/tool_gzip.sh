@@ -97,6 +97,12 @@ cp small m1; cp small m2
 "$S" compress m1 nosuch m2 2> e; rc=$?
 check "missing FILE among others: the others done, exit 1" \
       eval "[ $rc -eq 1 ] && [ -f m1.gz ] && [ -f m2.gz ] && [ \$(lines e) -eq 1 ]"
+cp small hl1; ln hl1 hl2
+"$S" compress -k hl1 2> e; rc=$?
+check "hard-linked FILE: ignored, exit 2 (as gzip, even with -k)" \
+      eval "[ $rc -eq 2 ] && [ ! -e hl1.gz ] && one_line e 'hl1 has 1 other link -- file ignored'"
+"$S" compress -f hl1; rc=$?
+check "hard-linked FILE with -f: compressed" eval "[ $rc -eq 0 ] && [ -f hl1.gz ] && [ ! -e hl1 ] && cmp -s small hl2"
 ln -s small lnk
 "$S" compress lnk 2> e; rc=$?
 check "symbolic link: not followed without -f" eval "[ $rc -ne 0 ] && [ -L lnk ] && [ ! -e lnk.gz ]"

@@ -420,8 +420,8 @@ static int zc_check_source(zc_t *z, const char *path, apr_finfo_t *fi)
         return 0;
     }
     if (fi->filetype == APR_REG && fi->nlink > 1 && !z->force
-        && !z->to_stdout && z->mode <= ZC_DECOMPRESS && !z->keep) {
-        zc_warn(z, 1, "%s has %d other link%s -- unchanged", path,
+        && !z->to_stdout && z->mode <= ZC_DECOMPRESS) {
+        zc_warn(z, 1, "%s has %d other link%s -- file ignored", path,
                 (int)fi->nlink - 1, fi->nlink > 2 ? "s" : "");
         return 0;
     }
