@@ -128,6 +128,11 @@ check "missing input among others: one line, names it" \
 "$S" cat -d nosuch small.gz -o dgz 2> e2b; rc=$?
 check "-d: missing input reported, others decoded" \
       sh -c "[ $rc -eq 1 ] && cmp -s small dgz && [ $(lines e2b) -eq 1 ]"
+"$S" cat -d gz small.gz > dgz2 2> e2c; rc=$?
+check "-d takes no argument: the next word is an input" \
+      sh -c "[ $rc -eq 1 ] && cmp -s small dgz2 && grep -q \"cannot open 'gz'\" e2c"
+"$S" cat -dF gzip small.gz > dgz3; rc=$?
+check "-dF gzip: combined, the format named" sh -c "[ $rc -eq 0 ] && cmp -s small dgz3"
 
 "$S" cat big -o nodir/out 2> e3; rc=$?
 check "output in a missing folder: exit 1" [ $rc -eq 1 ]

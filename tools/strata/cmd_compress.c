@@ -64,6 +64,7 @@ typedef struct zc_t {
     int pipe_closed;                /* standard output went away */
     tool_progress_t *bar;
     apr_pool_t *fpool;              /* one file's allocations */
+    tool_ctx_t fctx;                /* ctx with fpool, for the endpoints */
     /* -l */
     int listed;
     apr_uint64_t list_in, list_out, list_overhead;
@@ -432,7 +433,7 @@ static int zc_open_input(zc_t *z, zc_job_t *j, const char *spec)
 {
     const char *msg = NULL;
 
-    if (tool_endpoint_open_input(&j->in, z->ctx, spec, &msg) != APR_SUCCESS) {
+    if (tool_endpoint_open_input(&j->in, &z->fctx, spec, &msg) != APR_SUCCESS) {
         /* "cannot open 'x': why" -> "x: why" */
         const char *why = strstr(msg, "': ");
         zc_fail(z, j->name, why != NULL ? why + 3 : msg);
@@ -488,7 +489,7 @@ static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
     }
     if (zc_open_input(z, j, path) < 0)
         return;
-    if (tool_endpoint_open_output(&j->out, z->ctx, j->target,
+    if (tool_endpoint_open_output(&j->out, &z->fctx, j->target,
                                   fi.protection, &msg) != APR_SUCCESS) {
         tool_endpoint_abort(j->in);
         zc_fail(z, j->target, msg);
@@ -519,9 +520,9 @@ static void zc_streamed(zc_t *z, zc_job_t *j, const char *spec, int index)
     if (zc_open_input(z, j, spec) < 0)
         return;
     if (z->mode == ZC_TEST || z->mode == ZC_LIST)
-        rv = tool_endpoint_open_null(&j->out, z->ctx);
+        rv = tool_endpoint_open_null(&j->out, &z->fctx);
     else
-        rv = tool_endpoint_open_output(&j->out, z->ctx, "-",
+        rv = tool_endpoint_open_output(&j->out, &z->fctx, "-",
                                        APR_FPROT_OS_DEFAULT, &msg);
     if (rv != APR_SUCCESS) {
         tool_endpoint_abort(j->in);
@@ -700,6 +701,8 @@ static int zc_main(tool_ctx_t *ctx, int argc, const char *const *argv,
         tool_error(ctx, "out of memory");
         return TOOL_EXIT_FAIL;
     }
+    z.fctx = *ctx;
+    z.fctx.pool = z.fpool;
     return zc_run(&z);
 }
 
