@@ -126,15 +126,17 @@ const char *tool_path_dir(const char *path, apr_pool_t *pool)
     return apr_pstrndup(pool, path, (apr_size_t)(sep - path));
 }
 
-/* The temporary file behind an atomic file stream, as APR opened it (never
- * the target itself; NULL if it has no name, e.g. O_TMPFILE). */
-static const char *ep_temp_name(tool_endpoint_t *ep)
+/* The temporary file behind an atomic file stream, as APR opened it: a
+ * file beside the target, never the target itself nor its folder (NULL if
+ * it has no such name, e.g. an O_TMPFILE without one). */
+static const char *ep_temp_name(tool_endpoint_t *ep, apr_pool_t *pool)
 {
     apr_file_t *f = strata_file_get(ep->base);
     const char *name = NULL;
 
     if (f == NULL || apr_file_name_get(&name, f) != APR_SUCCESS
-        || name == NULL || strcmp(name, ep->spec) == 0)
+        || name == NULL || strcmp(name, ep->spec) == 0
+        || strcmp(tool_path_dir(name, pool), tool_path_dir(ep->spec, pool)))
         return NULL;
     return name;
 }
@@ -167,7 +169,7 @@ static apr_status_t ep_file_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
         *errmsg = apr_psprintf(ctx->pool, "cannot open %s: %s", ep->display,
                                tool_strerror(rv, ctx->pool));
     if (rv == APR_SUCCESS && ep->atomic) {
-        ep->tmp = ep_temp_name(ep);
+        ep->tmp = ep_temp_name(ep, ctx->pool);
         tool_signals_track(ep->tmp);
     }
     return rv;
