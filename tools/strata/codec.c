@@ -394,8 +394,8 @@ const char *tool_codec_error(const tool_codec_t *tc, tool_endpoint_t *ep,
         || strata_codec_stream_info(ep->codec, &info) != APR_SUCCESS)
         return tool_strerror(rv, pool);
     if (rv == STRATA_ETRUNCATED)
-        return info.coded_bytes == 0 ? "input is empty, not compressed data"
-                                     : "input ended early (truncated data)";
+        return info.coded_bytes == 0 ? "input is empty (unexpected end of file)"
+                                     : "input ended early (unexpected end of file)";
     if (rv == STRATA_EBADDATA) {
         if (info.codec == STRATA_CODEC_AUTO
             || info.codec == STRATA_CODEC_UNKNOWN)     /* no magic matched */
