@@ -333,7 +333,7 @@ ln -s "$S" szcat
 check "installed as szcat: decompress -c" [ $? -eq 0 ]
 
 # ---- signals and kill: exactly one of FILE / FILE.gz ---------------------------------
-dd if=/dev/urandom of=slow.src bs=1048576 count=6 2>/dev/null
+dd if=/dev/urandom of=slow.src bs=1048576 count=16 2>/dev/null   # xz -9: seconds
 # A background job of a script starts with SIGINT ignored (and strata keeps
 # it so, as gzip does); GNU env can give it back its default.
 sigs="TERM HUP"
