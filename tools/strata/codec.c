@@ -413,7 +413,7 @@ const char *tool_codec_error(const tool_codec_t *tc, tool_endpoint_t *ep,
         if (tc->max_ratio && info.plain_bytes > 0)
             return apr_psprintf(pool, "stopped at the ratio limit (--max-ratio "
                                 "%" APR_UINT64_T_FMT ": %" APR_UINT64_T_FMT
-                                " bytes out of %" APR_UINT64_T_FMT ")",
+                                " bytes from %" APR_UINT64_T_FMT " compressed)",
                                 tc->max_ratio, info.plain_bytes,
                                 info.coded_used);
         return "the decoder needs more memory than its limit (256 MiB)";
