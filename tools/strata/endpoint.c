@@ -11,7 +11,7 @@
 #include <string.h>
 
 typedef apr_status_t (ep_open_fn)(tool_endpoint_t *ep, tool_ctx_t *ctx,
-                                  apr_fileperms_t perm, const char **errmsg);
+                                  const char **errmsg);
 
 typedef struct ep_scheme_t {
     const char *name;
@@ -48,10 +48,9 @@ static int ep_is_stdio(const char *spec)
 }
 
 static apr_status_t ep_stdio_open_in(tool_endpoint_t *ep, tool_ctx_t *ctx,
-                                     apr_fileperms_t perm, const char **errmsg)
+                                     const char **errmsg)
 {
     apr_status_t rv = strata_file_wrap(&ep->base, ctx->in, 0, ctx->pool);
-    (void)perm;
 
     ep->display = "standard input";
     if (rv != APR_SUCCESS)
@@ -61,10 +60,9 @@ static apr_status_t ep_stdio_open_in(tool_endpoint_t *ep, tool_ctx_t *ctx,
 }
 
 static apr_status_t ep_stdio_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
-                                      apr_fileperms_t perm, const char **errmsg)
+                                      const char **errmsg)
 {
     apr_status_t rv = strata_file_wrap(&ep->base, ctx->out, 0, ctx->pool);
-    (void)perm;
 
     ep->display = "standard output";
     if (rv != APR_SUCCESS)
@@ -85,10 +83,9 @@ static int ep_is_dir(const char *path, apr_pool_t *pool)
 }
 
 static apr_status_t ep_file_open_in(tool_endpoint_t *ep, tool_ctx_t *ctx,
-                                    apr_fileperms_t perm, const char **errmsg)
+                                    const char **errmsg)
 {
     apr_status_t rv;
-    (void)perm;
 
     ep->display = apr_psprintf(ctx->pool, "'%s'", ep->spec);
     if (ep_is_dir(ep->spec, ctx->pool)) {
@@ -142,7 +139,7 @@ static const char *ep_temp_name(tool_endpoint_t *ep, apr_pool_t *pool)
 }
 
 static apr_status_t ep_file_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
-                                     apr_fileperms_t perm, const char **errmsg)
+                                     const char **errmsg)
 {
     apr_int32_t aflags = APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE;
     apr_finfo_t finfo;
@@ -158,7 +155,7 @@ static apr_status_t ep_file_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
         return APR_EINVAL;
     }
     ep->atomic = !exists || finfo.filetype == APR_REG;
-    rv = strata_file_open(&ep->base, ep->spec, aflags, perm,
+    rv = strata_file_open(&ep->base, ep->spec, aflags, ep->perm,
                           ep->atomic ? STRATA_FILE_ATOMIC : 0, ctx->pool);
     if (rv != APR_SUCCESS && ep->atomic)     /* the temporary failed */
         *errmsg = apr_psprintf(ctx->pool,
@@ -207,9 +204,9 @@ static apr_status_t ep_open(tool_endpoint_t **out, tool_ctx_t *ctx,
     ep = apr_pcalloc(ctx->pool, sizeof(*ep));
     ep->spec = apr_pstrdup(ctx->pool, spec);
     ep->dir = dir;
+    ep->perm = perm;
     ep->size = -1;
-    rv = (dir == TOOL_EP_IN ? scheme->open_in : scheme->open_out)(ep, ctx, perm,
-                                                               errmsg);
+    rv = (dir == TOOL_EP_IN ? scheme->open_in : scheme->open_out)(ep, ctx, errmsg);
     if (rv != APR_SUCCESS)
         return rv;
     ep->top = ep->base;

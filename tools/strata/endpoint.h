@@ -25,6 +25,7 @@ typedef struct tool_endpoint_t {
     apr_uint64_t members;    /* a decoder's members seen complete, and */
     apr_uint64_t member_end_plain, member_end_coded;  /* where the last ended */
     apr_off_t size;          /* input size in bytes, or -1 if unknown */
+    apr_fileperms_t perm;    /* a new output file's permissions */
     int atomic;              /* output replaces its target on commit */
     int closed;
 } tool_endpoint_t;
