@@ -48,6 +48,38 @@ typedef enum strata_codec_t {
     STRATA_CODEC_AUTO = 7       /**< decoders only: detect by magic bytes */
 } strata_codec_t;
 
+/**
+ * The engines that can code gzip, zlib and raw deflate.  zlib is always
+ * there; ISA-L (streaming, fast inflate and low-level deflate) and
+ * libdeflate (whole blocks, fast at mid and high levels) when the build
+ * found them (strata_engine_available()).  Every engine writes standard
+ * output and every decorator feature works the same on each.  Values are
+ * stable.
+ */
+typedef enum strata_engine_t {
+    STRATA_ENGINE_AUTO = 0,       /**< the table in docs/compression.md */
+    STRATA_ENGINE_ZLIB = 1,
+    STRATA_ENGINE_ISAL = 2,
+    STRATA_ENGINE_LIBDEFLATE = 3
+} strata_engine_t;
+
+/** Environment variable that forces an engine when the options leave it
+ *  at STRATA_ENGINE_AUTO: "zlib", "isal", "libdeflate" or "auto". */
+#define STRATA_ENGINE_ENV "STRATA_GZIP_ENGINE"
+
+/** Non-zero if @a engine is built in (AUTO and ZLIB always are). */
+STRATA_API int strata_engine_available(strata_engine_t engine);
+
+/** "auto", "zlib", "isal", "libdeflate", or "unknown". */
+STRATA_API const char *strata_engine_name(strata_engine_t engine);
+
+/** The engine called @a name (case-insensitive; "isa-l" too), or -1. */
+STRATA_API int strata_engine_from_name(const char *name);
+
+/** One line naming the built engines and their library versions, e.g.
+ *  "zlib 1.2.13, isal 2.30.0, libdeflate 1.14" (static storage). */
+STRATA_API const char *strata_engines_built(void);
+
 /** Default level for every codec (gzip/zlib/deflate 6, bzip2 9, xz 6,
  *  zstd 3). */
 #define STRATA_LEVEL_DEFAULT (-1)
@@ -97,8 +129,16 @@ typedef struct strata_compress_opts_t {
      *  (as pigz writes), non-zero = one independent member per block. */
     int gzip_members;
     /** Cap on the codec's own memory in bytes; 0 = no cap.  Reaching it
-     *  fails with STRATA_ELIMIT. */
+     *  fails with STRATA_ELIMIT.  STRATA_ENGINE_AUTO avoids libdeflate's
+     *  block buffers (a few MiB) under a cap below 8 MiB. */
     apr_size_t max_memory;
+    /** gzip, zlib, deflate: the engine; STRATA_ENGINE_AUTO (0) = the
+     *  environment variable STRATA_ENGINE_ENV if set, else the fastest
+     *  engine whose output is no larger than zlib's at this level (within
+     *  0.5 %).  An engine that cannot do the job (libdeflate has no
+     *  streaming decoder) leaves it to zlib.  Asking for an engine the
+     *  build lacks is STRATA_ENOTSUP; the variable is then ignored. */
+    strata_engine_t engine;
 } strata_compress_opts_t;
 
 /** Options for the decompressing directions; start from
@@ -129,6 +169,10 @@ typedef struct strata_decompress_opts_t {
     /** Most codec layers in the stack including this one; 0 =
      *  STRATA_CODEC_MAX_DEPTH.  A deeper stack is refused (STRATA_ELIMIT). */
     unsigned max_depth;
+    /** gzip, zlib, deflate (also when detected by AUTO): the decoding
+     *  engine, as strata_compress_opts_t.engine (libdeflate decodes whole
+     *  buffers only, so asking for it gives zlib here). */
+    strata_engine_t engine;
 } strata_decompress_opts_t;
 
 /** Fill @a o with the defaults (level STRATA_LEVEL_DEFAULT, no threads). */
@@ -240,6 +284,9 @@ typedef struct strata_codec_info_t {
     apr_uint64_t members;       /**< members / streams / frames finished */
     apr_size_t mem_current;     /**< codec memory now held */
     apr_size_t mem_peak;        /**< high-water mark of codec memory */
+    strata_engine_t engine;     /**< gzip/zlib/deflate: the engine that
+                                     runs (AUTO before detection and for
+                                     the other codecs) */
     apr_uint64_t coded_used;    /**< decompressing reader: compressed bytes
                                      the codec consumed (coded_bytes less
                                      what waits in its buffer; near where
@@ -252,6 +299,14 @@ typedef struct strata_codec_info_t {
  *  stream (memory figures are then 0 and the peak stays). */
 STRATA_API apr_status_t strata_codec_stream_info(strata_stream_t *s,
                                                  strata_codec_info_t *info);
+
+/**
+ * The library that codes on the codec layer @a s: "zlib", "isal" or
+ * "libdeflate" for gzip/zlib/deflate, "bzip2", "xz", "zstd" for the
+ * others; NULL if @a s is not a codec layer or has not yet detected its
+ * codec (or found plain data).  Static storage.
+ */
+STRATA_API const char *strata_codec_engine_name(strata_stream_t *s);
 
 /** Non-zero if @a s is a codec layer made by this header. */
 STRATA_API int strata_stream_is_codec(const strata_stream_t *s);

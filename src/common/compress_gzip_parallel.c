@@ -13,6 +13,7 @@
  * every buffer and deflate state comes from the counting allocator.
  */
 #include "strata_codec_private.h"
+#include "strata_os.h"
 #include <apr_thread_pool.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_cond.h>
@@ -28,7 +29,8 @@ typedef struct pgz_stream_t pgz_stream_t;
 
 typedef struct pgz_zs_t {             /* a deflate state, reused */
     struct pgz_zs_t *next;
-    z_stream z;
+    z_stream z;                      /* zlib engine */
+    void *eng;                       /* ISA-L block state / libdeflate's */
 } pgz_zs_t;
 
 typedef enum pgz_job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE } pgz_job_state;
@@ -63,6 +65,8 @@ struct pgz_stream_t {
     pgz_job_t *cur;                  /* being filled (not in the ring count) */
     apr_size_t block;
     int level, members;
+    strata_engine_t engine;          /* the block engine */
+    int elevel;                      /* its own level */
     unsigned threads;
     unsigned char dict[PGZ_DICT];    /* the last 32 KiB of input submitted */
     apr_size_t dict_len;
@@ -96,13 +100,24 @@ static pgz_zs_t *pgz_get_z(pgz_stream_t *g)
         g->zfree = zs->next;
     apr_thread_mutex_unlock(g->mu);
     if (zs != NULL) {
-        deflateReset(&zs->z);
+        if (g->engine == STRATA_ENGINE_ZLIB)
+            deflateReset(&zs->z);
         return zs;
     }
     zs = strata__alloc(&g->alloc, sizeof(*zs));
     if (zs == NULL)
         return NULL;
     memset(zs, 0, sizeof(*zs));
+    if (g->engine != STRATA_ENGINE_ZLIB) {
+        zs->eng = g->engine == STRATA_ENGINE_ISAL
+                  ? strata__isal_block_new(&g->alloc, g->elevel)
+                  : strata__ldef_alloc(&g->alloc, g->elevel);
+        if (zs->eng == NULL) {
+            strata__alloc_free(&g->alloc, zs);
+            return NULL;
+        }
+        return zs;
+    }
     zs->z.zalloc = pgz_zalloc;
     zs->z.zfree = pgz_zfree;
     zs->z.opaque = &g->alloc;
@@ -139,12 +154,46 @@ static void pgz_put_le32(unsigned char *p, apr_uint32_t v)
     p[3] = (unsigned char)(v >> 24);
 }
 
+static void pgz_free_z(pgz_stream_t *g, pgz_zs_t *zs)
+{
+    if (g->engine == STRATA_ENGINE_ISAL)
+        strata__isal_block_free(&g->alloc, zs->eng);
+    else if (g->engine == STRATA_ENGINE_LIBDEFLATE)
+        strata__ldef_free(&g->alloc, zs->eng, g->elevel);
+    else
+        deflateEnd(&zs->z);
+    strata__alloc_free(&g->alloc, zs);
+}
+
+/* The block through ISA-L or libdeflate (which cannot take the previous
+ * block as dictionary: its blocks are larger instead). */
+static apr_status_t pgz_deflate_other(pgz_stream_t *g, pgz_job_t *job,
+                                      pgz_zs_t *zs)
+{
+    unsigned char *out = job->out + job->out_len;
+    apr_size_t cap = job->out_cap - job->out_len - 8, n;
+
+    if (g->engine == STRATA_ENGINE_ISAL)
+        n = strata__isal_block(zs->eng, job->dict,
+                               g->members ? 0 : job->dict_len, job->in,
+                               job->in_len, out, cap, g->members);
+    else
+        n = strata__ldef_compress(zs->eng, job->in, job->in_len, out, cap,
+                                  !g->members);
+    pgz_put_z(g, zs);
+    if (n == 0)
+        return APR_EGENERAL;             /* out_cap is a true bound */
+    job->out_len += n;
+    return APR_SUCCESS;
+}
+
 /* Deflate one block into job->out; the block is at most 64 MiB, so its
  * sizes fit zlib's uInt. */
 static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
 {
     pgz_zs_t *zs = pgz_get_z(g);
     z_stream *z;
+    apr_status_t rv;
     int ret;
 
     if (zs == NULL)
@@ -153,6 +202,11 @@ static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
     job->out_len = 0;
     if (g->members || job->first)
         job->out_len = pgz_put_header(job->out, g->level);
+    if (g->engine != STRATA_ENGINE_ZLIB) {
+        if ((rv = pgz_deflate_other(g, job, zs)) != APR_SUCCESS)
+            return rv;
+        goto trailer;
+    }
     if (!g->members && job->dict_len > 0)
         deflateSetDictionary(z, job->dict, (uInt)job->dict_len);
     z->next_in = job->in;
@@ -167,6 +221,7 @@ static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
     }
     job->out_len = (apr_size_t)(z->next_out - job->out);
     pgz_put_z(g, zs);
+trailer:
     job->crc = (apr_uint32_t)crc32(0, job->in, (uInt)job->in_len);
     if (g->members) {
         pgz_put_le32(job->out + job->out_len, job->crc);
@@ -206,8 +261,12 @@ static apr_status_t pgz_job_alloc(pgz_stream_t *g, pgz_job_t *job)
     job->owner = g;
     job->in = strata__alloc(&g->alloc, b);
     job->dict = strata__alloc(&g->alloc, PGZ_DICT);
-    /* deflate's worst case (stored blocks) plus header, flush, trailer */
+    /* deflate's worst case (stored blocks) plus header, flush, trailer;
+     * ISA-L's and libdeflate's stored blocks are no worse than this */
     job->out_cap = b + (b >> 12) + (b >> 14) + 5 * (b / 16383 + 1) + 64;
+    if (g->engine == STRATA_ENGINE_LIBDEFLATE
+        && strata__ldef_bound(b) + 64 > job->out_cap)
+        job->out_cap = strata__ldef_bound(b) + 64;
     job->out = strata__alloc(&g->alloc, job->out_cap);
     if (job->in == NULL || job->dict == NULL || job->out == NULL)
         return strata__alloc_status(&g->alloc);
@@ -383,7 +442,7 @@ static apr_status_t pgz_flush(strata_stream_t *s, int mode)
 static apr_status_t pgz_shutdown(strata_stream_t *s)
 {
     pgz_stream_t *g = (pgz_stream_t *)s;
-    apr_status_t rv = g->err, rv2;
+    apr_status_t rv = g->err;
     apr_size_t n;
 
     if (rv == APR_SUCCESS)
@@ -404,12 +463,7 @@ static apr_status_t pgz_shutdown(strata_stream_t *s)
         if (rv == APR_SUCCESS)
             g->finished = 1;
     }
-    if ((s->flags & STRATA_OWN_INNER)
-        && (strata_stream_caps(s->inner) & STRATA_CAP_WRITE))
-        rv2 = strata_shutdown_write(s->inner);
-    else
-        rv2 = strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
-    return rv != APR_SUCCESS ? rv : rv2;
+    return strata__shutdown_inner(s, rv);
 }
 
 /* The one cleanup path: wait for the workers, stop the pool, free all. */
@@ -429,8 +483,7 @@ static void pgz_release(pgz_stream_t *g)
     }
     while ((zs = g->zfree) != NULL) {
         g->zfree = zs->next;
-        deflateEnd(&zs->z);
-        strata__alloc_free(&g->alloc, zs);
+        pgz_free_z(g, zs);
     }
     for (i = 0; g->jobs != NULL && i < g->njobs; i++) {
         strata__alloc_free(&g->alloc, g->jobs[i].in);
@@ -480,7 +533,14 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     g->level = level;
     g->members = opts->gzip_members;
     g->threads = opts->threads;
-    g->block = opts->block_size ? opts->block_size : PGZ_DEF_BLOCK;
+    rv = strata__engine_pick(opts->engine, g->members ? STRATA__USE_MEMBERS
+                                                     : STRATA__USE_BLOCKS,
+                             level, opts->block_size, &g->engine, &g->elevel);
+    if (rv != APR_SUCCESS)
+        return rv;
+    g->block = opts->block_size ? opts->block_size
+             : g->engine == STRATA_ENGINE_LIBDEFLATE ? STRATA__LDEF_BLOCK
+             : PGZ_DEF_BLOCK;
     if (g->block < PGZ_MIN_BLOCK)
         g->block = PGZ_MIN_BLOCK;
     if (g->block > PGZ_MAX_BLOCK)
@@ -489,6 +549,7 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     g->jobs = apr_pcalloc(pool, g->njobs * sizeof(pgz_job_t));
     if ((rv = apr_pool_create(&g->tpool, NULL)) != APR_SUCCESS)
         return rv;
+    strata__os_thread_prepare();     /* a failed start must not abort */
     rv = apr_thread_mutex_create(&g->mu, APR_THREAD_MUTEX_DEFAULT, g->tpool);
     if (rv == APR_SUCCESS)
         rv = apr_thread_cond_create(&g->cv, g->tpool);
@@ -519,5 +580,6 @@ apr_status_t strata__gzip_parallel_info(strata_stream_t *s,
     info->members = g->members ? g->blocks : (apr_uint64_t)g->finished;
     info->mem_current = (apr_size_t)g->alloc.current;
     info->mem_peak = (apr_size_t)g->alloc.peak;
+    info->engine = g->engine;
     return APR_SUCCESS;
 }

@@ -33,6 +33,29 @@ int strata__os_term_width(apr_file_t *f);
  * process (SIGPIPE ignored on POSIX; nothing to do on Windows). */
 void strata__os_ignore_sigpipe(void);
 
+/*
+ * Atomic replace without a visible temporary (O_TMPFILE on Linux).
+ *
+ * strata__os_tmpfile_open creates an unnamed file in folder @dir, open for
+ * writing with APR flags @aflags (APR_FOPEN_BUFFERED and _XTHREAD are
+ * honoured), with permissions @perm -- or those of @like, when @like names
+ * an existing file.  Nothing appears in @dir until strata__os_tmpfile_link.
+ * STRATA_ENOTSUP when the OS or the file system cannot (the caller then uses
+ * a named temporary file); any other error is the OS's about @dir.
+ *
+ * strata__os_tmpfile_link gives that unnamed file the name @path, which must
+ * not exist (APR_EEXIST if it does: pick another name).
+ */
+apr_status_t strata__os_tmpfile_open(apr_file_t **f, const char *dir,
+                                     const char *like, apr_int32_t aflags,
+                                     apr_fileperms_t perm, apr_pool_t *pool);
+apr_status_t strata__os_tmpfile_link(apr_file_t *f, const char *path);
+/* Before starting threads: load what a thread needs to exit, so that an
+ * exit under memory pressure cannot abort the process (glibc loads
+ * libgcc_s on a thread's first exit; when that load fails it aborts).
+ * Once per process, thread-safe; nothing to do on Windows. */
+void strata__os_thread_prepare(void);
+
 /* Number of processors online (at least 1). */
 int strata__os_ncpu(void);
 

@@ -220,7 +220,7 @@ static apr_status_t codec_probe_more(tool_endpoint_t *in, tool_side_t *side)
         return rv;
     }
     *side = TOOL_SIDE_LIMIT;
-    return STRATA_ELIMIT;
+    return STRATA_ELIMIT_OUTPUT;
 }
 
 /* Which end made strata_copy fail: a chunk read but not written, or an
@@ -281,32 +281,35 @@ static void codec_track_members(tool_endpoint_t *in)
     }
 }
 
-/* Non-zero if the bytes of @a path from @a offset on are all zero. */
-static int codec_zeros_from(const char *path, apr_uint64_t offset,
-                            apr_pool_t *pool)
+/* What the bytes of @a path from @a offset on are: all zeros, another
+ * gzip member (its magic), or something else; NONE if unreadable. */
+static tool_trailing_t codec_tail_of(const char *path, apr_uint64_t offset,
+                                     apr_pool_t *pool)
 {
     unsigned char buf[4096];
     apr_off_t off = (apr_off_t)offset;
-    apr_size_t n, i;
+    apr_size_t n, i, seen = 0;
     apr_file_t *f;
-    apr_status_t rv;
-    int zeros = 1;
+    apr_status_t rv = APR_SUCCESS;
+    tool_trailing_t t = TOOL_TRAILING_ZEROS;
 
     if (apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
                       APR_FPROT_OS_DEFAULT, pool) != APR_SUCCESS)
-        return 0;
+        return TOOL_TRAILING_NONE;
     if (apr_file_seek(f, APR_SET, &off) != APR_SUCCESS)
-        zeros = 0;
-    while (zeros) {
+        t = TOOL_TRAILING_NONE;
+    while (t == TOOL_TRAILING_ZEROS && rv == APR_SUCCESS) {
         n = sizeof(buf);
         rv = apr_file_read(f, buf, &n);
-        for (i = 0; i < n && zeros; i++)
-            zeros = buf[i] == 0;
-        if (rv != APR_SUCCESS)
-            break;
+        if (seen == 0 && n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+            t = TOOL_TRAILING_NONE;         /* a member, cut or damaged */
+        for (i = 0; i < n && t == TOOL_TRAILING_ZEROS; i++)
+            if (buf[i] != 0)
+                t = TOOL_TRAILING_GARBAGE;
+        seen += n;
     }
     apr_file_close(f);
-    return zeros;
+    return t;
 }
 
 tool_trailing_t tool_codec_trailing(tool_endpoint_t *in, apr_status_t rv,
@@ -314,15 +317,14 @@ tool_trailing_t tool_codec_trailing(tool_endpoint_t *in, apr_status_t rv,
 {
     strata_codec_info_t info;
 
-    if (rv != STRATA_EBADDATA || in->codec == NULL
+    if ((rv != STRATA_EBADDATA && rv != STRATA_ETRUNCATED) || in->codec == NULL
         || strata_codec_stream_info(in->codec, &info) != APR_SUCCESS
         || info.codec != STRATA_CODEC_GZIP || info.members == 0
         || info.plain_bytes != in->member_end_plain)
         return TOOL_TRAILING_NONE;
-    if (strcmp(in->spec, "-") != 0
-        && codec_zeros_from(in->spec, in->member_end_coded, pool))
-        return TOOL_TRAILING_ZEROS;
-    return TOOL_TRAILING_GARBAGE;
+    if (strcmp(in->spec, "-") != 0)     /* a file: look at what follows */
+        return codec_tail_of(in->spec, in->member_end_coded, pool);
+    return rv == STRATA_EBADDATA ? TOOL_TRAILING_GARBAGE : TOOL_TRAILING_NONE;
 }
 
 apr_status_t tool_copy(tool_codec_t *tc, tool_endpoint_t *in,
@@ -409,15 +411,15 @@ const char *tool_codec_error(const tool_codec_t *tc, tool_endpoint_t *ep,
         return apr_psprintf(pool, "%s data is corrupt at byte %"
                             APR_UINT64_T_FMT, name, info.coded_used);
     }
-    if (rv == STRATA_ELIMIT) {
-        if (tc->max_ratio && info.plain_bytes > 0)
-            return apr_psprintf(pool, "stopped at the ratio limit (--max-ratio "
-                                "%" APR_UINT64_T_FMT ": %" APR_UINT64_T_FMT
-                                " bytes from %" APR_UINT64_T_FMT " compressed)",
-                                tc->max_ratio, info.plain_bytes,
-                                info.coded_used);
+    if (rv == STRATA_ELIMIT_RATIO
+        || (rv == STRATA_ELIMIT && tc->max_ratio && info.plain_bytes > 0))
+        return apr_psprintf(pool, "stopped at the ratio limit (--max-ratio "
+                            "%" APR_UINT64_T_FMT ": %" APR_UINT64_T_FMT
+                            " bytes from %" APR_UINT64_T_FMT " compressed)",
+                            tc->max_ratio, info.plain_bytes,
+                            info.coded_used);
+    if (rv == STRATA_ELIMIT_MEMORY || rv == STRATA_ELIMIT)
         return "the decoder needs more memory than its limit (256 MiB)";
-    }
     return tool_strerror(rv, pool);
 }
 

@@ -107,33 +107,14 @@ static apr_status_t ep_file_open_in(tool_endpoint_t *ep, tool_ctx_t *ctx,
  * written in place, as a shell redirection would: replacing it would swap
  * the node itself for a regular file.
  */
-const char *tool_path_dir(const char *path, apr_pool_t *pool)
+/* The temporary file behind an atomic file stream, to remove on a signal
+ * (NULL when it has no name: an unnamed O_TMPFILE leaves nothing behind). */
+static const char *ep_temp_name(tool_endpoint_t *ep)
 {
-    const char *sep = strrchr(path, '/');
-#ifdef _WIN32
-    const char *bs = strrchr(path, '\\');
-
-    if (bs != NULL && (sep == NULL || bs > sep))
-        sep = bs;
-#endif
-    if (sep == NULL)
-        return ".";
-    if (sep == path)
-        return "/";
-    return apr_pstrndup(pool, path, (apr_size_t)(sep - path));
-}
-
-/* The temporary file behind an atomic file stream, as APR opened it: a
- * file beside the target, never the target itself nor its folder (NULL if
- * it has no such name, e.g. an O_TMPFILE without one). */
-static const char *ep_temp_name(tool_endpoint_t *ep, apr_pool_t *pool)
-{
-    apr_file_t *f = strata_file_get(ep->base);
     const char *name = NULL;
 
-    if (f == NULL || apr_file_name_get(&name, f) != APR_SUCCESS
-        || name == NULL || strcmp(name, ep->spec) == 0
-        || strcmp(tool_path_dir(name, pool), tool_path_dir(ep->spec, pool)))
+    if (strata_control(ep->base, STRATA_CTL_FILE_TEMP_PATH, &name)
+            != APR_SUCCESS)
         return NULL;
     return name;
 }
@@ -160,13 +141,14 @@ static apr_status_t ep_file_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
     if (rv != APR_SUCCESS && ep->atomic)     /* the temporary failed */
         *errmsg = apr_psprintf(ctx->pool,
                                "cannot create a file in folder '%s' (for %s): %s",
-                               tool_path_dir(ep->spec, ctx->pool), ep->display,
+                               strata_file_temp_dir(ep->spec, ctx->pool),
+                               ep->display,
                                tool_strerror(rv, ctx->pool));
     else if (rv != APR_SUCCESS)
         *errmsg = apr_psprintf(ctx->pool, "cannot open %s: %s", ep->display,
                                tool_strerror(rv, ctx->pool));
     if (rv == APR_SUCCESS && ep->atomic) {
-        ep->tmp = ep_temp_name(ep, ctx->pool);
+        ep->tmp = ep_temp_name(ep);
         tool_signals_track(ep->tmp);
     }
     return rv;

@@ -58,8 +58,6 @@ apr_status_t tool_endpoint_open_null(tool_endpoint_t **out, tool_ctx_t *ctx);
  * A codec layer is also remembered in ep->codec. */
 void tool_endpoint_push(tool_endpoint_t *ep, strata_stream_t *layer);
 
-/* The folder of @a path ("." if it names none), for messages. */
-const char *tool_path_dir(const char *path, apr_pool_t *pool);
 
 /* Close the whole stack from the top down; for an output, finish every
  * layer and commit.  Returns the first error (an atomic output is then not
