@@ -219,6 +219,9 @@ check "trailing zeros after a gzip member: ignored, exit 0" \
 "$S" decompress -c tg.gz > tg.out 2> e; rc=$?
 check "trailing garbage: data out, warning, exit 2" \
       eval "[ $rc -eq 2 ] && cmp -s small tg.out && one_line e 'tg.gz: decompression OK, trailing garbage ignored'"
+"$S" cat -d tz.gz tg.gz small.bz2 > cat_t.out 2> e; rc=$?
+check "cat -d: trailing zeros ignored, garbage reported, all copied, exit 1" \
+      eval "[ $rc -eq 1 ] && one_line e 'trailing garbage ignored' && cat small small small | cmp -s - cat_t.out"
 gzip -c small > bare.gz
 "$S" decompress bare; rc=$?
 check "decompress FOO finds FOO.gz, as gzip -d" eval "[ $rc -eq 0 ] && cmp -s small bare && [ ! -e bare.gz ]"

@@ -48,7 +48,7 @@ typedef struct cat_t {
     tool_endpoint_t *out;
     tool_progress_t *bar;       /* NULL without --progress */
     tool_codec_t codec;
-    int missing;                /* inputs that could not be opened */
+    int missing;                /* inputs skipped or with trailing garbage */
     int pipe_closed;
 } cat_t;
 
@@ -229,6 +229,19 @@ static int cat_one(cat_t *c, int i)
     rv = tool_copy(&c->codec, in, c->out, &prog, &copied, &side);
     if (c->bar != NULL)
         tool_progress_next_input(c->bar, copied);
+    if (side == TOOL_SIDE_IN) {         /* gzip: data after the members */
+        tool_trailing_t t = tool_codec_trailing(in, rv, c->ctx->pool);
+
+        if (t == TOOL_TRAILING_GARBAGE) {
+            tool_error(c->ctx, "%s: decompression OK, trailing garbage "
+                       "ignored", in->display);
+            c->missing++;               /* exit status 1 at the end */
+        }
+        if (t != TOOL_TRAILING_NONE) {
+            rv = APR_SUCCESS;
+            tool_endpoint_abort(in);
+        }
+    }
     if (rv == APR_SUCCESS && (rv = tool_endpoint_close(in)) != APR_SUCCESS)
         side = TOOL_SIDE_IN;
     if (rv != APR_SUCCESS) {
