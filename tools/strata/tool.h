@@ -76,7 +76,9 @@ void tool_human_duration(char *buf, apr_size_t size, apr_uint64_t seconds);
 /* ---- options (opts.c) ----------------------------------------------------- */
 
 /* One command-line option.  optch is the short letter, or a value above 255
- * for a long-only option; arg names the option's argument (NULL: none). */
+ * for a long-only option; name is the long name (NULL: short only; several
+ * entries may share an optch, as aliases); arg names the option's argument
+ * (NULL: none); help NULL hides the entry from tool_opts_print. */
 typedef struct tool_option_t {
     const char *name;
     int optch;
@@ -87,10 +89,14 @@ typedef struct tool_option_t {
 typedef struct tool_opts_t tool_opts_t;
 
 /*
- * Start parsing @a argv (argv[0] is skipped) against @a table, which ends
- * with an entry whose optch is 0.  @a prog ("strata cat") names the command
- * in messages.  With @a interleave, options may follow operands.  A bare
- * "-" is an operand (or an option's argument), as usual for stdin/stdout.
+ * Parse @a argv (argv[0] is skipped) against @a table, which ends with an
+ * entry whose optch is 0, as GNU getopt_long does for gzip: short flags
+ * combine ("-dc", "-9k"), an argument is attached ("-T4", "--threads=4")
+ * or the next word, a long name may be shortened to an unambiguous prefix,
+ * "--" ends the options.  With @a interleave, options may follow operands
+ * (else the first operand ends them).  A bare "-" is an operand (or an
+ * option's argument), as usual for stdin/stdout.  @a prog is unused (the
+ * caller names the command in its messages).
  */
 tool_opts_t *tool_opts_init(const char *prog, int argc,
                             const char *const *argv,
