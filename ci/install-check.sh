@@ -67,4 +67,8 @@ cmp "$W/in.txt" "$W/out5.txt"
 if nm -D --defined-only "$W/prefix/lib/libstrata.so" | awk '{print $3}' | grep -v '^strata_' | grep -q .; then
   echo "install-check: non-strata symbols exported:"; nm -D --defined-only "$W/prefix/lib/libstrata.so" | grep -v ' strata_'; exit 1
 fi
-echo "install-check: find_package, pkg-config (relocated, private deps kept private, static) and the exported symbol set are fine"
+# The manual and szcat (strata decompress -c) are installed.
+test -f "$W/prefix/share/man/man1/strata.1"
+printf 'szcat\n' | gzip -c > "$W/sz.gz"
+[ "$("$W/prefix/bin/szcat" "$W/sz.gz")" = szcat ]
+echo "install-check: find_package, pkg-config (relocated, private deps kept private, static), the exported symbol set, the manual and szcat are fine"

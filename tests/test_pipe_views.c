@@ -153,7 +153,7 @@ static void pipe_until_view_in_chunk_is_zero_copy(void)
     CU_ASSERT(rec == base + 4 && is(rec, n, "def"));
     ASSERT_RV(APR_EAGAIN, strata_pipe_read_line_view(p, 100, &rec, &n));
     CU_ASSERT(rec == NULL && n == 0 && strata_pipe_length(p) == 2);
-    ASSERT_RV(STRATA_ELIMIT, strata_pipe_read_line_view(p, 2, &rec, &n));
+    ASSERT_RV(STRATA_ELIMIT_RECORD, strata_pipe_read_line_view(p, 2, &rec, &n));
     CU_ASSERT(strata_pipe_length(p) == 2);
     put(p, "z\n\n");
     ASSERT_RV(APR_SUCCESS, strata_pipe_read_line_view(p, 100, &rec, &n));

@@ -287,6 +287,11 @@ typedef struct strata_codec_info_t {
     strata_engine_t engine;     /**< gzip/zlib/deflate: the engine that
                                      runs (AUTO before detection and for
                                      the other codecs) */
+    apr_uint64_t coded_used;    /**< decompressing reader: compressed bytes
+                                     the codec consumed (coded_bytes less
+                                     what waits in its buffer; near where
+                                     a corruption was found); else
+                                     coded_bytes */
 } strata_codec_info_t;
 
 /** Fill @a info for the codec layer @a s.  APR_EINVAL if @a s is not a

@@ -454,7 +454,7 @@ STRATA_API apr_status_t strata_pipe_skip_exact(strata_pipe_t *p,
  * @a delim_len byte @a delim found within the first @a max bytes, the
  * delimiter in *n and *rec only with STRATA_PIPE_KEEP_DELIM (it is
  * consumed either way).  Returns as strata_pipe_read_until() with @a max
- * for @a bufsize: APR_SUCCESS; STRATA_ELIMIT (nothing consumed);
+ * for @a bufsize: APR_SUCCESS; STRATA_ELIMIT_RECORD (nothing consumed);
  * APR_EAGAIN (nothing consumed); STRATA_ETRUNCATED (the rest, at least one
  * byte, is the view and consumed); APR_ENOMEM; APR_EINVAL for NULL
  * arguments, @a delim_len 0 or @a max < @a delim_len; otherwise the

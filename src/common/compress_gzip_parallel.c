@@ -576,6 +576,7 @@ apr_status_t strata__gzip_parallel_info(strata_stream_t *s,
     info->threads = g->threads;
     info->plain_bytes = g->plain;
     info->coded_bytes = g->coded;
+    info->coded_used = g->coded;
     info->members = g->members ? g->blocks : (apr_uint64_t)g->finished;
     info->mem_current = (apr_size_t)g->alloc.current;
     info->mem_peak = (apr_size_t)g->alloc.peak;

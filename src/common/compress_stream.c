@@ -883,6 +883,10 @@ apr_status_t strata_codec_stream_info(strata_stream_t *s,
     info->threads = cs->encode && cs->c.threads > 1 ? cs->c.threads : 0;
     info->plain_bytes = cs->plain;
     info->coded_bytes = cs->coded;
+    info->coded_used = cs->coded;
+    if (cs->reader && !cs->encode && cs->len >= cs->pos
+        && cs->coded >= cs->len - cs->pos)
+        info->coded_used = cs->coded - (cs->len - cs->pos);
     info->members = cs->members;
     info->mem_current = (apr_size_t)cs->alloc.current;
     info->mem_peak = (apr_size_t)cs->alloc.peak;

@@ -90,7 +90,7 @@ apr_status_t strata_pipe_read_until_view(strata_pipe_t *p, const void *delim,
         return rv;
     }
     if (v.avail >= max)
-        return STRATA_ELIMIT;
+        return STRATA_ELIMIT_RECORD;
     if (!v.wclosed || v.avail == 0)
         return v.empty_rv;
     if ((rv = take_record(p, &v, v.avail, v.avail, rec)) != APR_SUCCESS)

@@ -70,4 +70,7 @@ apr_status_t strata__os_tmpfile_link(apr_file_t *f, const char *path);
  * Once per process, thread-safe; nothing to do on Windows. */
 void strata__os_thread_prepare(void);
 
+/* Number of processors online (at least 1). */
+int strata__os_ncpu(void);
+
 #endif /* STRATA_OS_H */

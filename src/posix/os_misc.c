@@ -64,3 +64,10 @@ void strata__os_ignore_sigpipe(void)
 {
     signal(SIGPIPE, SIG_IGN);
 }
+
+int strata__os_ncpu(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n > 0 && n < 4096 ? (int)n : 1;
+}

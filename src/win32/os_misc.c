@@ -52,3 +52,11 @@ void strata__os_ignore_sigpipe(void)
 {
     /* Windows has no SIGPIPE: writes to a closed pipe or socket fail. */
 }
+
+int strata__os_ncpu(void)
+{
+    SYSTEM_INFO si;
+
+    GetSystemInfo(&si);
+    return si.dwNumberOfProcessors > 0 ? (int)si.dwNumberOfProcessors : 1;
+}

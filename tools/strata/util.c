@@ -3,6 +3,13 @@
  */
 #include "tool.h"
 #include <apr_strings.h>
+#include <apr_version.h>
+#include <bzlib.h>
+#include <lzma.h>
+#include <zlib.h>
+#if STRATA_HAVE_ZSTD
+#include <zstd.h>
+#endif
 #include <stdarg.h>
 #include <string.h>
 
@@ -76,7 +83,23 @@ void tool_human_duration(char *buf, apr_size_t size, apr_uint64_t seconds)
         apr_snprintf(buf, size, "%u:%02u", (unsigned)m, (unsigned)s);
 }
 
+/* The libraries' versions as they report them at run time. */
 void tool_print_version(tool_ctx_t *ctx)
 {
+    char bz[32];
+    const char *comma;
+
+    /* "1.0.8, 13-Jul-2019": keep the number. */
+    apr_cpystrn(bz, BZ2_bzlibVersion(), sizeof(bz));
+    if ((comma = strchr(bz, ',')) != NULL)
+        bz[comma - bz] = '\0';
     apr_file_printf(ctx->out, "strata %s\n", strata_version());
+    apr_file_printf(ctx->out, "zlib %s, bzip2 %s, liblzma %s, ", zlibVersion(),
+                    bz, lzma_version_string());
+#if STRATA_HAVE_ZSTD
+    apr_file_printf(ctx->out, "zstd %s, ", ZSTD_versionString());
+#else
+    apr_file_puts("zstd (not in this build), ", ctx->out);
+#endif
+    apr_file_printf(ctx->out, "APR %s\n", apr_version_string());
 }
