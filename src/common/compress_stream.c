@@ -14,7 +14,7 @@
 #define CS_BUFSIZE   ((apr_size_t)64 * 1024)
 #define CS_MAX_STALL 16                 /* no-progress calls before giving up */
 #define CS_DEFAULT_DEC_MEMORY ((apr_size_t)256 * 1024 * 1024)
-#define CS_DEFAULT_GRACE ((apr_uint64_t)16 * 1024 * 1024)
+#define CS_DEFAULT_GRACE STRATA_RATIO_GRACE_DEFAULT
 
 typedef enum cs_state {
     CS_DETECT,      /* auto: collecting the magic bytes */
