@@ -83,7 +83,6 @@ static apr_uint64_t cs_allowance_of(const codec_stream_t *cs,
     return allow;
 }
 
-
 static apr_status_t cs_engine_start(codec_stream_t *cs, strata_codec_t codec)
 {
     apr_status_t rv;
@@ -651,9 +650,6 @@ static apr_status_t cs_shutdown(strata_stream_t *s)
     apr_status_t rv = cs->err, rv2;
     apr_size_t done;
     unsigned rounds = 0;
-
-    if (cs->reader)                    /* a reader has no output to finish */
-        return strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
 
     if (rv == APR_SUCCESS && cs->encode && cs->state == CS_FLUSHING)
         rv = cs_complete(cs, STRATA__OP_SYNC, CS_RUN, 1);
