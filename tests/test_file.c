@@ -8,6 +8,7 @@
 #include <apr_thread_proc.h>
 #include <apr_strings.h>
 #include <apr_env.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #if APR_HAS_FORK
@@ -384,6 +385,43 @@ static void file_atomic_refuses_non_regular_targets(void)
     CU_ASSERT_EQUAL(count_entries(dir, ".l"), 0);   /* no temporary left */
 }
 
+/* Reads of a file strata opened go straight to the OS: EOF stays EOF, an
+ * OS error comes back as that error with 0 bytes, and nothing is lost. */
+static void file_direct_reads_report_eof_and_errors(void)
+{
+    const char *path = strata_test_tmpname("direct", strata_test_pool);
+    strata_stream_t *s;
+    char buf[8];
+    apr_size_t n;
+
+    strata_test_write_file(path, "abcdef", 6, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(&s, path, APR_FOPEN_READ,
+                                                  APR_FPROT_OS_DEFAULT, 0,
+                                                  strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_read(s, buf, 4, &n));
+    CU_ASSERT(n == 4 && memcmp(buf, "abcd", 4) == 0);
+    ASSERT_RV(APR_SUCCESS, strata_read(s, buf, sizeof(buf), &n));
+    CU_ASSERT(n == 2 && memcmp(buf, "ef", 2) == 0);
+    ASSERT_RV(APR_EOF, strata_read(s, buf, sizeof(buf), &n));
+    CU_ASSERT_EQUAL(n, 0);
+    ASSERT_RV(APR_EOF, strata_read(s, buf, sizeof(buf), &n));
+    ASSERT_RV(APR_SUCCESS, strata_seek(s, 1, APR_SET, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_read(s, buf, 1, &n));
+    CU_ASSERT(n == 1 && buf[0] == 'b');
+    ASSERT_RV(APR_SUCCESS, strata_close(s));
+#ifndef _WIN32
+    /* A folder opens for reading on POSIX; reading it is the OS's EISDIR. */
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(&s, ".", APR_FOPEN_READ,
+                                                  APR_FPROT_OS_DEFAULT, 0,
+                                                  strata_test_pool));
+    n = 99;
+    CU_ASSERT(strata_read(s, buf, sizeof(buf), &n) == APR_FROM_OS_ERROR(EISDIR));
+    CU_ASSERT_EQUAL(n, 0);
+    ASSERT_RV(APR_SUCCESS, strata_close(s));
+#endif
+    apr_file_remove(path, strata_test_pool);
+}
+
 static void file_atomic_temp_folder_is_named_on_error(void)
 {
     strata_stream_t *s = NULL;
@@ -491,6 +529,7 @@ static CU_TestInfo tests[] = {
     { "file_atomic_survives_a_killed_writer", file_atomic_survives_a_killed_writer },
     { "file_atomic_keeps_target_permissions", file_atomic_keeps_target_permissions },
     { "file_atomic_refuses_non_regular_targets", file_atomic_refuses_non_regular_targets },
+    { "file_direct_reads_report_eof_and_errors", file_direct_reads_report_eof_and_errors },
     { "file_atomic_temp_folder_is_named_on_error", file_atomic_temp_folder_is_named_on_error },
     { "file_temp_path_needs_atomic_stream", file_temp_path_needs_atomic_stream },
     { "file_named_temp_commits_on_close", file_named_temp_commits_on_close },

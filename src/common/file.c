@@ -10,6 +10,8 @@ typedef struct file_stream_t {
     strata_stream_t base;        /* must be first */
     apr_file_t *f;
     int own;                     /* close f with the stream */
+    int direct;                  /* reads go through strata__os_read */
+    apr_os_file_t fd;
     /* atomic replace */
     const char *target;          /* NULL unless STRATA_FILE_ATOMIC */
     const char *tmp;             /* the temporary's name; NULL while unnamed */
@@ -25,6 +27,8 @@ static apr_status_t file_read(strata_stream_t *s, void *buf, apr_size_t len,
 
     if (len == 0)
         return APR_SUCCESS;
+    if (fs->direct)              /* a tail call: see strata__os_read */
+        return strata__os_read(fs->f, fs->fd, buf, len, n);
     *n = len;
     rv = apr_file_read(fs->f, buf, n);
     if (rv != APR_SUCCESS && *n > 0)
@@ -316,6 +320,12 @@ apr_status_t strata_file_open(strata_stream_t **out, const char *path,
             apr_file_remove(tmp, pool);
         return rv;
     }
+    /* A file strata opened itself for reading, unbuffered, has no APR
+     * buffer or timeout to honour: the OS layer reads it directly.
+     * (apr_file_eof() on it is then not kept up to date.) */
+    if ((aflags & (APR_FOPEN_READ | APR_FOPEN_BUFFERED)) == APR_FOPEN_READ
+        && apr_os_file_get(&((file_stream_t *)s)->fd, f) == APR_SUCCESS)
+        ((file_stream_t *)s)->direct = 1;
     if (sflags & STRATA_FILE_ATOMIC) {
         ((file_stream_t *)s)->target = apr_pstrdup(pool, path);
         ((file_stream_t *)s)->tmp = tmp;

@@ -7,6 +7,7 @@
 #define STRATA_OS_H
 
 #include <apr_file_io.h>
+#include <apr_portable.h>
 
 /*
  * Let the kernel move up to @len bytes from @from to @to at their current
@@ -17,6 +18,19 @@
  */
 apr_status_t strata__os_copy_chunk(apr_file_t *from, apr_file_t *to,
                                    apr_size_t len, apr_size_t *n);
+
+/*
+ * Read up to @len (> 0) bytes from the unbuffered file @f, whose OS handle
+ * is @fd, at its current position: *n is what was read (never more than
+ * @len, and > 0 with APR_SUCCESS); APR_EOF with *n == 0 at the end; other
+ * errors as the OS gives them, with *n == 0.  Called as file.c's last act
+ * (a tail call), so that as few stack frames as possible are live across
+ * the system call: on CPUs whose kernels refill the return predictor on
+ * every kernel exit, each frame costs a mispredicted return per read.
+ * POSIX: read(2) on @fd (EINTR retried).  Windows: apr_file_read on @f.
+ */
+apr_status_t strata__os_read(apr_file_t *f, apr_os_file_t fd, void *buf,
+                             apr_size_t len, apr_size_t *n);
 
 /* Make a rename in folder @dir durable (fsync of the folder on POSIX;
  * nothing to do on Windows).  Best effort: errors are returned but the
