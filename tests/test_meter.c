@@ -4,6 +4,7 @@
  */
 #include "test_util.h"
 #include "strata/fault.h"
+#include "strata/stream_type.h"
 #include <apr_thread_proc.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +74,45 @@ static void meter_refused_calls_are_not_ops(void)
     ASSERT_RV(STRATA_ECLOSED, strata_read(s, buf, 3, &n));
     strata_stream_counts(s, &after);
     CU_ASSERT_EQUAL(after.read_ops, before.read_ops);
+}
+
+/* A type that claims both directions but has neither method. */
+static const strata_stream_type_t hollow_type = {
+    STRATA_STREAM_TYPE_VERSION, "hollow", STRATA_CAP_READ | STRATA_CAP_WRITE,
+    sizeof(strata_stream_t), NULL, NULL, NULL, NULL, NULL, NULL, NULL
+};
+
+static void meter_missing_method_is_enotsup_and_not_an_op(void)
+{
+    strata_stream_t *s;
+    strata_meter_t *m;
+    strata_counts_t c;
+    char buf[4];
+    apr_size_t n = 7;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_stream_alloc(&s, &hollow_type, NULL, 0,
+                                                     strata_test_pool));
+    strata_stream_ready(s);
+    strata_meter_create(&m, "m", strata_test_pool);
+    strata_meter_set_quota(m, 10, STRATA_METER_BOTH);
+    strata_stream_attach_meter(s, m);
+    ASSERT_RV(STRATA_ENOTSUP, strata_write(s, "abc", 3, &n));
+    CU_ASSERT(n == 0);
+    ASSERT_RV(STRATA_ENOTSUP, strata_read(s, buf, 3, &n));
+    CU_ASSERT(n == 0);
+    ASSERT_RV(STRATA_ENOTSUP, strata_write_all(s, "abc", 3, &n));
+    ASSERT_RV(STRATA_ENOTSUP, strata_read_exact(s, buf, 3, &n));
+    strata_stream_counts(s, &c);
+    CU_ASSERT_EQUAL(c.write_ops, 0);
+    CU_ASSERT_EQUAL(c.read_ops, 0);
+    CU_ASSERT_EQUAL(c.write_bytes + c.read_bytes, 0);
+    strata_meter_snapshot(m, &c);
+    CU_ASSERT_EQUAL(c.write_ops + c.read_ops, 0);
+    /* nothing reserved stays reserved against the quota */
+    CU_ASSERT_EQUAL(strata_meter_quota_left(m), 10);
+    /* a missing method is not a failure of the stream */
+    ASSERT_RV(APR_SUCCESS, strata_stream_failed(s));
+    ASSERT_RV(APR_SUCCESS, strata_close(s));
 }
 
 static void meter_failed_call_counts_as_op_with_bytes_moved(void)
@@ -482,6 +522,8 @@ static void meter_on_two_layers_counts_twice(void)
 }
 
 static CU_TestInfo tests[] = {
+    { "meter_missing_method_is_enotsup_and_not_an_op",
+      meter_missing_method_is_enotsup_and_not_an_op },
     { "meter_counts_one_read_and_one_write_exactly", meter_counts_one_read_and_one_write_exactly },
     { "meter_zero_byte_read_is_still_an_op", meter_zero_byte_read_is_still_an_op },
     { "meter_refused_calls_are_not_ops", meter_refused_calls_are_not_ops },

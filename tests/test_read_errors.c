@@ -15,6 +15,7 @@
  * never a loop that outlives the budget.
  */
 #include "test_util.h"
+#include "fault.h"
 #include "strata/compress.h"
 #include <apr_strings.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 #define SAMPLE_LEN 3000
 #define EDGE 40                 /* every offset this close to either end */
 #define STRIDED 60              /* about this many offsets in between */
+#define MAXREC 65536            /* longer than any output (a record limit
+                                   is not what is tested here) */
 
 static const strata_codec_t codecs[] = {
     STRATA_CODEC_GZIP, STRATA_CODEC_ZLIB, STRATA_CODEC_DEFLATE,
@@ -88,10 +91,15 @@ static void compress(strata_codec_t codec, const char *data, apr_size_t len,
 static strata_stream_t *decoder(strata_codec_t codec, const char *c,
                                 apr_size_t clen, apr_pool_t *pool)
 {
+    strata_decompress_opts_t d;
     strata_stream_t *in, *z;
 
+    /* a flipped bit can make a decoder emit far more than the text: cap it
+     * (then the ending is STRATA_ELIMIT_OUTPUT, the same for every reader) */
+    strata_decompress_opts_init(&d);
+    d.max_output = MAXREC / 2;
     strata_memory_open_buffer(&in, c, clen, pool);
-    if (strata_decompress_reader(&z, in, codec, NULL, STRATA_OWN_INNER, pool)
+    if (strata_decompress_reader(&z, in, codec, &d, STRATA_OWN_INNER, pool)
         != APR_SUCCESS)
         return NULL;
     return z;
@@ -155,7 +163,7 @@ static void reference(strata_codec_t codec, const char *c, apr_size_t clen,
 {
     strata_stream_t *z = decoder(codec, c, clen, strata_test_pool);
     char buf[512];
-    apr_size_t n, cap = SAMPLE_LEN * 4;
+    apr_size_t n, cap = MAXREC - 1;
     unsigned calls = 0;
     apr_status_t rv;
 
@@ -186,7 +194,7 @@ static void drive_read_line(strata_stream_t *b, run_t *r)
     apr_status_t rv;
 
     while (run_more(r)) {
-        rv = strata_read_line(b, 4096, &d, &n);
+        rv = strata_read_line(b, MAXREC, &d, &n);
         if (n > 0) {
             run_add(r, d, n);
             continue;
@@ -204,7 +212,7 @@ static void drive_read_until(strata_stream_t *b, run_t *r)
     apr_status_t rv;
 
     while (run_more(r)) {
-        rv = strata_read_until(b, "a ", 2, 4096, &d, &n);
+        rv = strata_read_until(b, "a ", 2, MAXREC, &d, &n);
         if (n > 0) {
             run_add(r, d, n);
             continue;
@@ -284,9 +292,9 @@ static void check_repeats(strata_stream_t *b, apr_status_t end)
     int i;
 
     for (i = 0; i < 2; i++) {
-        ASSERT_RV(end, strata_read_line(b, 4096, &d, &n));
+        ASSERT_RV(end, strata_read_line(b, MAXREC, &d, &n));
         CU_ASSERT(n == 0);
-        ASSERT_RV(end, strata_read_until(b, "a ", 2, 4096, &d, &n));
+        ASSERT_RV(end, strata_read_until(b, "a ", 2, MAXREC, &d, &n));
         CU_ASSERT(n == 0);
         ASSERT_RV(end, strata_peek(b, 10, &d, &n));
         CU_ASSERT(n == 0);
@@ -372,7 +380,7 @@ static strata_pipe_t *pipe_of(const outcome_t *ref, apr_pool_t *pool)
 
 static void drive_pipe(strata_pipe_t *p, int k, run_t *r)
 {
-    char buf[4096];
+    char buf[MAXREC];
     strata_pipe_iovec_t vec[4];
     apr_size_t n, cnt, total, i;
     apr_status_t rv;
@@ -555,16 +563,16 @@ static void read_line_loop_over_truncated_gzip_ends(void)
 
     compress(STRATA_CODEC_GZIP, plain, SAMPLE_LEN, &c, &clen);
     b = buffered_decoder(STRATA_CODEC_GZIP, c, clen - 3, 0, strata_test_pool);
-    while ((rv = strata_read_line(b, 4096, &d, &n)) == APR_SUCCESS) {
+    while ((rv = strata_read_line(b, MAXREC, &d, &n)) == APR_SUCCESS) {
         CU_ASSERT_FATAL(n > 0);
         CU_ASSERT_FATAL(++lines < 10000);
     }
     /* the last partial line (if any) is handed out, then the error */
     if (rv == STRATA_ETRUNCATED && n > 0)
-        rv = strata_read_line(b, 4096, &d, &n);
+        rv = strata_read_line(b, MAXREC, &d, &n);
     ASSERT_RV(STRATA_ETRUNCATED, rv);
     CU_ASSERT(n == 0 && d == NULL);
-    ASSERT_RV(STRATA_ETRUNCATED, strata_read_line(b, 4096, &d, &n));
+    ASSERT_RV(STRATA_ETRUNCATED, strata_read_line(b, MAXREC, &d, &n));
     ASSERT_RV(STRATA_ETRUNCATED, strata_read_until(b, "\n", 1, 10, &d, &n));
     CU_ASSERT(n == 0);
     CU_ASSERT(lines > 10);
@@ -583,7 +591,7 @@ static void read_line_last_line_before_clean_end_is_success(void)
 
     compress(STRATA_CODEC_XZ, plain, SAMPLE_LEN, &c, &clen);
     b = buffered_decoder(STRATA_CODEC_XZ, c, clen, 0, strata_test_pool);
-    while ((rv = strata_read_line(b, 4096, &d, &n)) == APR_SUCCESS) {
+    while ((rv = strata_read_line(b, MAXREC, &d, &n)) == APR_SUCCESS) {
         last = d;
         lastn = n;
     }
@@ -593,7 +601,63 @@ static void read_line_last_line_before_clean_end_is_success(void)
     strata_close(b);
 }
 
+/* Transient faults under the decoder (one byte at a time, EINTR, EAGAIN)
+ * neither hide the decoder's error nor end the loop early. */
+static void transient_faults_do_not_hide_the_error(void)
+{
+    static const strata_codec_t some[] = {
+        STRATA_CODEC_GZIP, STRATA_CODEC_BZIP2, STRATA_CODEC_XZ
+    };
+    const char *plain = sample();
+    strata_fault_opts_t fo;
+    strata_stream_t *in, *f, *z, *b;
+    const char *d;
+    apr_size_t n, clen, got;
+    unsigned i, calls, again;
+    apr_status_t rv;
+    char *c;
+
+    memset(&fo, 0, sizeof(fo));
+    fo.one_byte = 1;
+    fo.eintr_every = 5;
+    fo.eagain_every = 3;
+    for (i = 0; i < sizeof(some) / sizeof(some[0]); i++) {
+        compress(some[i], plain, SAMPLE_LEN, &c, &clen);
+        strata_memory_open_buffer(&in, c, clen - 5, strata_test_pool);
+        strata_fault_create(&f, in, &fo, STRATA_OWN_INNER, strata_test_pool);
+        ASSERT_RV_FATAL(APR_SUCCESS, strata_decompress_reader(
+                            &z, f, some[i], NULL, STRATA_OWN_INNER,
+                            strata_test_pool));
+        strata_buffered_create(&b, z, 0, 0, STRATA_OWN_INNER, strata_test_pool);
+        got = 0;
+        again = 0;
+        for (calls = 0; calls < 100000; calls++) {
+            rv = strata_read_line(b, MAXREC, &d, &n);
+            if (n > 0) {
+                CU_ASSERT_FATAL(got + n <= SAMPLE_LEN);
+                CU_ASSERT(memcmp(d, plain + got, n) == 0);
+                got += n;
+                continue;
+            }
+            CU_ASSERT(rv != APR_SUCCESS);
+            if (APR_STATUS_IS_EAGAIN(rv) || APR_STATUS_IS_EINTR(rv)) {
+                again++;
+                continue;
+            }
+            break;
+        }
+        CU_ASSERT(calls < 100000);
+        CU_ASSERT(again > 0);
+        ASSERT_RV(STRATA_ETRUNCATED, rv);
+        CU_ASSERT(got > 0);           /* a cut footer may come after all data */
+        ASSERT_RV(STRATA_ETRUNCATED, strata_read_line(b, MAXREC, &d, &n));
+        strata_close(b);
+    }
+}
+
 static CU_TestInfo tests[] = {
+    { "transient_faults_do_not_hide_the_error",
+      transient_faults_do_not_hide_the_error },
     { "read_line_loop_over_truncated_gzip_ends",
       read_line_loop_over_truncated_gzip_ends },
     { "read_line_last_line_before_clean_end_is_success",

@@ -489,7 +489,40 @@ static void pipe_reader_gets_the_writer_stack_error(void)
     ASSERT_RV(STRATA_ETRUNCATED, strata_pipe_read_atmost(p, buf, 1, &n));
 }
 
+/* strata_copy (kernel path between two plain files) cut short by a quota
+ * on the destination: the atomic file is not published. */
+static void copy_cut_short_keeps_old_file(void)
+{
+    const char *d = data();
+    const char *src = strata_test_tmpname("copysrc", strata_test_pool);
+    strata_stream_t *from, *to;
+    strata_meter_t *m;
+    apr_uint64_t copied;
+    wstack_t st;
+
+    strata_test_write_file(src, d, DATA_LEN, strata_test_pool);
+    fresh_target(&st, "copy");
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(&from, src, APR_FOPEN_READ,
+                                                  APR_FPROT_OS_DEFAULT, 0,
+                                                  strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(
+                        &to, st.path, APR_FOPEN_WRITE | APR_FOPEN_CREATE,
+                        APR_FPROT_OS_DEFAULT, STRATA_FILE_ATOMIC,
+                        strata_test_pool));
+    strata_meter_create(&m, "t", strata_test_pool);
+    strata_meter_set_quota(m, DATA_LEN / 2, STRATA_METER_WRITE);
+    strata_stream_attach_meter(to, m);
+    ASSERT_RV(STRATA_EQUOTA, strata_copy(from, to, NULL, &copied));
+    CU_ASSERT(copied == DATA_LEN / 2);
+    ASSERT_RV(STRATA_EQUOTA, strata_close(to));
+    strata_close(from);
+    check_untouched(&st, "copy");
+    remove_target(&st);
+    apr_file_remove(src, strata_test_pool);
+}
+
 static CU_TestInfo tests[] = {
+    { "copy_cut_short_keeps_old_file", copy_cut_short_keeps_old_file },
     { "gzip_over_atomic_file_quota_keeps_old_file",
       gzip_over_atomic_file_quota_keeps_old_file },
     { "enospc_part_way_never_publishes", enospc_part_way_never_publishes },

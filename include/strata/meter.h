@@ -4,7 +4,8 @@
  * Every stream counts what crossed its own layer: read_bytes, read_ops,
  * write_bytes, write_ops.  An op is one call that reached the type's method,
  * even one that moved 0 bytes or failed; bytes are what it moved.  Calls the
- * dispatcher refused (closed stream, bad arguments, spent quota) are not ops.
+ * dispatcher refused (closed stream, bad arguments, spent quota) are not ops,
+ * nor is a call to a method the type lacks (STRATA_ENOTSUP).
  *
  * A stream may also feed up to STRATA_STREAM_MAX_METERS shared meters
  * (strata_meter_t: a tenant, a server, the process).  Their counters are

@@ -14,7 +14,7 @@
 #define CS_BUFSIZE   ((apr_size_t)64 * 1024)
 #define CS_MAX_STALL 16                 /* no-progress calls before giving up */
 #define CS_DEFAULT_DEC_MEMORY ((apr_size_t)256 * 1024 * 1024)
-#define CS_DEFAULT_GRACE ((apr_uint64_t)16 * 1024 * 1024)
+#define CS_DEFAULT_GRACE STRATA_RATIO_GRACE_DEFAULT
 
 typedef enum cs_state {
     CS_DETECT,      /* auto: collecting the magic bytes */
@@ -82,7 +82,6 @@ static apr_uint64_t cs_allowance_of(const codec_stream_t *cs,
     }
     return allow;
 }
-
 
 static apr_status_t cs_engine_start(codec_stream_t *cs, strata_codec_t codec)
 {
@@ -659,9 +658,6 @@ static apr_status_t cs_shutdown(strata_stream_t *s)
     apr_status_t rv = cs->err, rv2;
     apr_size_t done;
     unsigned rounds = 0;
-
-    if (cs->reader)                    /* a reader has no output to finish */
-        return strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
 
     if (rv == APR_SUCCESS && cs->encode && cs->state == CS_FLUSHING)
         rv = cs_complete(cs, STRATA__OP_SYNC, CS_RUN, 1);
