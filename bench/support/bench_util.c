@@ -133,11 +133,11 @@ static int time_one(int (*fn)(void *), void *arg, double *wall, double *cpu)
 }
 
 /* Timed runs of A and B in the order A B B A: one block, one ratio. */
-static int time_block(int (*fa)(void *), int (*fb)(void *), void *arg,
+static int time_block(int (*fa)(void *), void *a, int (*fb)(void *), void *b,
                       double wa[2], double ca[2], double wb[2], double cb[2])
 {
-    return time_one(fa, arg, &wa[0], &ca[0]) || time_one(fb, arg, &wb[0], &cb[0])
-           || time_one(fb, arg, &wb[1], &cb[1]) || time_one(fa, arg, &wa[1], &ca[1]);
+    return time_one(fa, a, &wa[0], &ca[0]) || time_one(fb, b, &wb[0], &cb[0])
+           || time_one(fb, b, &wb[1], &cb[1]) || time_one(fa, a, &wa[1], &ca[1]);
 }
 
 /* STRATA_BENCH_CONTROL=1: also time B against itself (an A/A control). */
@@ -149,7 +149,7 @@ static int control_wanted(void)
 }
 
 /* The control: B B B B blocks, ratio of the middle two to the outer two. */
-static void time_control(int blocks, int clock, int (*fb)(void *), void *arg,
+static void time_control(int blocks, int clock, int (*fb)(void *), void *b,
                          bench_pair_t *r)
 {
     double *v = malloc((size_t)blocks * sizeof(*v));
@@ -159,7 +159,7 @@ static void time_control(int blocks, int clock, int (*fb)(void *), void *arg,
     if (v == NULL)
         return;
     for (i = 0; i < blocks; i++) {
-        if (time_block(fb, fb, arg, wa, ca, wb, cb)) {
+        if (time_block(fb, b, fb, b, wa, ca, wb, cb)) {
             free(v);
             return;
         }
@@ -173,19 +173,25 @@ static void time_control(int blocks, int clock, int (*fb)(void *), void *arg,
 int bench_pair_time(int pairs, int clock, int (*fa)(void *),
                     int (*fb)(void *), void *arg, bench_pair_t *r)
 {
+    return bench_pair_time2(pairs, clock, fa, arg, fb, arg, r);
+}
+
+int bench_pair_time2(int pairs, int clock, int (*fa)(void *), void *a,
+                     int (*fb)(void *), void *b, bench_pair_t *r)
+{
     double *v, w, c, wa[2], ca[2], wb[2], cb[2], rw, rc;
     int i, blocks = pairs < 2 ? 1 : (pairs + 1) / 2;
 
     memset(r, 0, sizeof(*r));
     r->clock = clock == BENCH_WALL ? BENCH_WALL : BENCH_CPU;
     v = malloc(6 * (size_t)blocks * sizeof(*v));
-    if (v == NULL || time_one(fa, arg, &w, &c) || time_one(fb, arg, &w, &c)) {
+    if (v == NULL || time_one(fa, a, &w, &c) || time_one(fb, b, &w, &c)) {
         free(v);
         r->failed = 1;
         return -1;
     }
     for (i = 0; i < blocks; i++) {
-        if (time_block(fa, fb, arg, wa, ca, wb, cb)) {
+        if (time_block(fa, a, fb, b, wa, ca, wb, cb)) {
             free(v);
             r->failed = 1;
             return -1;
@@ -203,12 +209,18 @@ int bench_pair_time(int pairs, int clock, int (*fa)(void *),
     stats_of(v + 3 * blocks, blocks, &r->b);
     free(v);
     if (control_wanted())
-        time_control(blocks, r->clock, fb, arg, r);
+        time_control(blocks, r->clock, fb, b, r);
     return 0;
 }
 
 int bench_pair_values(int pairs, double (*fa)(void *), double (*fb)(void *),
                       void *arg, bench_pair_t *r)
+{
+    return bench_pair_values2(pairs, fa, arg, fb, arg, r);
+}
+
+int bench_pair_values2(int pairs, double (*fa)(void *), void *aarg,
+                       double (*fb)(void *), void *barg, bench_pair_t *r)
 {
     double *v, a[2], b[2];
     int i, blocks = pairs < 2 ? 1 : (pairs + 1) / 2;
@@ -216,16 +228,16 @@ int bench_pair_values(int pairs, double (*fa)(void *), double (*fb)(void *),
     memset(r, 0, sizeof(*r));
     r->clock = BENCH_VALUE;
     v = malloc(3 * (size_t)blocks * sizeof(*v));
-    if (v == NULL || fa(arg) <= 0 || fb(arg) <= 0) {
+    if (v == NULL || fa(aarg) <= 0 || fb(barg) <= 0) {
         free(v);
         r->failed = 1;
         return -1;
     }
     for (i = 0; i < blocks; i++) {
-        a[0] = fa(arg);                  /* A B B A */
-        b[0] = fb(arg);
-        b[1] = fb(arg);
-        a[1] = fa(arg);
+        a[0] = fa(aarg);                 /* A B B A */
+        b[0] = fb(barg);
+        b[1] = fb(barg);
+        a[1] = fa(aarg);
         if (a[0] <= 0 || a[1] <= 0 || b[0] <= 0 || b[1] <= 0) {
             free(v);
             r->failed = 1;

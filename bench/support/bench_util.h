@@ -114,6 +114,9 @@ int bench_pairs(int def);
  */
 int bench_pair_time(int pairs, int clock, int (*fa)(void *),
                     int (*fb)(void *), void *arg, bench_pair_t *r);
+/* The same with one argument per side: @fa(@a), @fb(@b). */
+int bench_pair_time2(int pairs, int clock, int (*fa)(void *), void *a,
+                     int (*fb)(void *), void *b, bench_pair_t *r);
 
 /*
  * Run @fa and @fb (each returning its own higher-is-better value, <= 0 on
@@ -124,6 +127,9 @@ int bench_pair_time(int pairs, int clock, int (*fa)(void *),
  */
 int bench_pair_values(int pairs, double (*fa)(void *), double (*fb)(void *),
                       void *arg, bench_pair_t *r);
+/* The same with one argument per side: @fa(@a), @fb(@b). */
+int bench_pair_values2(int pairs, double (*fa)(void *), void *a,
+                       double (*fb)(void *), void *b, bench_pair_t *r);
 
 /*
  * Print the ROW line for @r.  For a timed pair, the strata and peer figures
