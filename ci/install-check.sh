@@ -43,7 +43,7 @@ if [ "$(first_dir -I "$pcflags")" != "$(cd "$W/moved/include" && pwd -P)" ] \
    || [ "$(first_dir -L "$pclibs")" != "$(cd "$W/moved/lib" && pwd -P)" ]; then
   echo "install-check: strata.pc is not relocatable: '$pcflags' '$pclibs'"; exit 1
 fi
-for lib in -lz -lbz2 -llzma -lzstd -laprutil-1; do
+for lib in -lz -lbz2 -llzma -lzstd -lisal -ldeflate -laprutil-1; do
   case " $pclibs " in *" $lib "*)
     echo "install-check: --libs strata drags in $lib (should be private): '$pclibs'"; exit 1;; esac
 done
@@ -52,7 +52,7 @@ LD_LIBRARY_PATH="$W/moved/lib" "$W/consumer_moved" "$W/in.txt" "$W/out4.txt" > /
 cmp "$W/in.txt" "$W/out4.txt"
 needed=$(readelf -d "$W/consumer_moved" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 case " $needed " in *libstrata.so*) ;; *) echo "install-check: consumer does not need libstrata: $needed"; exit 1;; esac
-for lib in libz.so libbz2.so liblzma.so libzstd.so; do
+for lib in libz.so libbz2.so liblzma.so libzstd.so libisal.so libdeflate.so; do
   case " $needed " in *" $lib"*)
     echo "install-check: consumer links $lib directly: $needed"; exit 1;; esac
 done
