@@ -102,4 +102,5 @@ void tool_print_version(tool_ctx_t *ctx)
     apr_file_puts("zstd (not in this build), ", ctx->out);
 #endif
     apr_file_printf(ctx->out, "APR %s\n", apr_version_string());
+    apr_file_printf(ctx->out, "gzip engines: %s\n", strata_engines_built());
 }
