@@ -6,6 +6,7 @@
 #include "test_util.h"
 #include "strata/fault.h"
 #include "strata/compress.h"
+#include "strata_codec_private.h"  /* strata__pgz_fail_start_at */
 #include <apr_strings.h>
 #include <stdio.h>
 #include <string.h>
@@ -299,6 +300,61 @@ static void concatenated_members_read_to_end(void)
         memcpy(cat + alen, "garbage!", 8);
         CU_ASSERT(decompress_mem(all_codecs[i], NULL, cat, alen + 8, &plain,
                                  &plen) != APR_SUCCESS);
+    }
+}
+
+/* Members that end while the decoder waits for output room, or inside a
+ * tiny write: bytes an engine read past a member's end are not lost. */
+static void concatenated_members_tiny_reads_and_writes(void)
+{
+    static const strata_codec_t fam[3] = {
+        STRATA_CODEC_GZIP, STRATA_CODEC_ZLIB, STRATA_CODEC_DEFLATE };
+    char *a, *b, *cat, *plain, *want, *data = sample(3000, 5);
+    apr_size_t alen, blen, plen, i, chunk, k;
+    strata_stream_t *mem, *z;
+    const void *p;
+
+    want = apr_palloc(strata_test_pool, 3 * 3000 + 2);
+    for (i = 0; i < 3; i++) {
+        ASSERT_RV(APR_SUCCESS, compress_mem(fam[i], NULL, data, 3000, &a, &alen));
+        ASSERT_RV(APR_SUCCESS, compress_mem(fam[i], NULL, "xy", 2, &b, &blen));
+        /* a, b, a: the short member sits right after a long one */
+        cat = apr_palloc(strata_test_pool, 2 * alen + blen);
+        memcpy(cat, a, alen);
+        memcpy(cat + alen, b, blen);
+        memcpy(cat + alen + blen, a, alen);
+        memcpy(want, data, 3000);
+        memcpy(want + 3000, "xy", 2);
+        memcpy(want + 3002, data, 3000);
+        for (chunk = 1; chunk <= 9; chunk += 4) {
+            strata_stream_t *in;
+            strata_memory_open_buffer(&in, cat, 2 * alen + blen,
+                                      strata_test_pool);
+            ASSERT_RV_FATAL(APR_SUCCESS, strata_decompress_reader(
+                                &z, in, fam[i], NULL, 0, strata_test_pool));
+            ASSERT_RV(APR_SUCCESS, strata_test_read_all(z, chunk,
+                                                        strata_test_pool,
+                                                        &plain, &plen));
+            if (!(plen == 6002 && tmemcmp(plain, want, plen) == 0)) {
+                fprintf(stderr, "\n%s reader, reads of %u: %u bytes out\n",
+                        strata_codec_name(fam[i]), (unsigned)chunk,
+                        (unsigned)plen);
+                CU_FAIL("concatenated members read back");
+            }
+            strata_close(z);
+            for (k = 0; k < 2; k++) {
+                strata_memory_create(&mem, 0, strata_test_pool);
+                ASSERT_RV_FATAL(APR_SUCCESS, strata_decompress_writer(
+                                    &z, mem, fam[i], NULL, 0,
+                                    strata_test_pool));
+                ASSERT_RV(APR_SUCCESS, strata_test_write_all(
+                              z, cat, 2 * alen + blen - k * alen, chunk));
+                ASSERT_RV(APR_SUCCESS, strata_close(z));
+                strata_memory_contents(mem, &p, &plen);
+                CU_ASSERT(plen == 6002 - k * 3000
+                          && tmemcmp(p, want, plen) == 0);
+            }
+        }
     }
 }
 
@@ -971,6 +1027,30 @@ static void parallel_gzip_forgotten_stream_closed_by_pool(void)
     }
 }
 
+/* issue 7 item 5: a worker that cannot start fails the constructor with
+ * the error; those already started are stopped and joined; inner intact */
+static void parallel_gzip_thread_start_failure_is_clean(void)
+{
+    strata_compress_opts_t o;
+    strata_stream_t *mem, *z = NULL;
+    unsigned at;
+
+    strata_memory_create(&mem, 0, strata_test_pool);
+    strata_compress_opts_init(&o);
+    o.threads = 4;
+    for (at = 1; at <= 4; at++) {
+        strata__pgz_fail_start_at = at;
+        ASSERT_RV(APR_EAGAIN, strata_compress_writer(&z, mem, STRATA_CODEC_GZIP,
+                                                     &o, 0, strata_test_pool));
+    }
+    strata__pgz_fail_start_at = 0;
+    CU_ASSERT(!strata_stream_is_closed(mem));
+    ASSERT_RV(APR_SUCCESS, strata_compress_writer(&z, mem, STRATA_CODEC_GZIP,
+                                                  &o, 0, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(z, "after", 5, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_close(z));
+}
+
 static void threaded_xz_and_zstd(void)
 {
     strata_compress_opts_t o;
@@ -1021,6 +1101,8 @@ static CU_TestInfo tests[] = {
     { "roundtrip_levels_and_incompressible", roundtrip_levels_and_incompressible },
     { "sync_flush_makes_data_decodable", sync_flush_makes_data_decodable },
     { "concatenated_members_read_to_end", concatenated_members_read_to_end },
+    { "concatenated_members_tiny_reads_and_writes",
+      concatenated_members_tiny_reads_and_writes },
     { "decompress_writer_concatenated_and_first_only",
       decompress_writer_concatenated_and_first_only },
     { "auto_detect_and_passthrough", auto_detect_and_passthrough },
@@ -1042,6 +1124,8 @@ static CU_TestInfo tests[] = {
     { "parallel_gzip_roundtrip_forms", parallel_gzip_roundtrip_forms },
     { "parallel_gzip_forgotten_stream_closed_by_pool",
       parallel_gzip_forgotten_stream_closed_by_pool },
+    { "parallel_gzip_thread_start_failure_is_clean",
+      parallel_gzip_thread_start_failure_is_clean },
     { "threaded_xz_and_zstd", threaded_xz_and_zstd },
     { "forgotten_writer_is_finished_by_pool", forgotten_writer_is_finished_by_pool },
     CU_TEST_INFO_NULL

@@ -521,7 +521,44 @@ static void copy_cut_short_keeps_old_file(void)
     apr_file_remove(src, strata_test_pool);
 }
 
+/* Copying a truncated .gz into an atomic file: the source's error marks
+ * the destination, which is then not published. */
+static void copy_from_failing_source_keeps_old_file(void)
+{
+    const char *d = data();
+    strata_stream_t *mem, *gz, *in, *dz, *to;
+    const void *c;
+    apr_size_t clen;
+    apr_uint64_t copied;
+    wstack_t st;
+
+    strata_memory_create(&mem, 0, strata_test_pool);
+    strata_compress_writer(&gz, mem, STRATA_CODEC_GZIP, NULL, 0,
+                           strata_test_pool);
+    strata_write_all(gz, d, DATA_LEN, NULL);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_close(gz));
+    strata_memory_contents(mem, &c, &clen);
+    strata_memory_open_buffer(&in, c, clen - 10, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_decompress_reader(
+                        &dz, in, STRATA_CODEC_GZIP, NULL, STRATA_OWN_INNER,
+                        strata_test_pool));
+    fresh_target(&st, "copysrcfail");
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(
+                        &to, st.path, APR_FOPEN_WRITE | APR_FOPEN_CREATE,
+                        APR_FPROT_OS_DEFAULT, STRATA_FILE_ATOMIC,
+                        strata_test_pool));
+    ASSERT_RV(STRATA_ETRUNCATED, strata_copy(dz, to, NULL, &copied));
+    CU_ASSERT(copied > 0);
+    ASSERT_RV(STRATA_ETRUNCATED, strata_stream_failed(to));
+    ASSERT_RV(STRATA_ETRUNCATED, strata_close(to));
+    strata_close(dz);
+    check_untouched(&st, "copy from a failing source");
+    remove_target(&st);
+}
+
 static CU_TestInfo tests[] = {
+    { "copy_from_failing_source_keeps_old_file",
+      copy_from_failing_source_keeps_old_file },
     { "copy_cut_short_keeps_old_file", copy_cut_short_keeps_old_file },
     { "gzip_over_atomic_file_quota_keeps_old_file",
       gzip_over_atomic_file_quota_keeps_old_file },

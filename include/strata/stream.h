@@ -200,7 +200,11 @@ typedef struct strata_copy_opts_t {
  * otherwise a read/write_all loop does.  Either way both streams' meters
  * count exactly what moved.  @a opts may be NULL.  *copied (may be NULL) is
  * the number of bytes written to @a to, also on error.  Reaching EOF is
- * APR_SUCCESS.  Does not flush or close either stream.
+ * APR_SUCCESS.  Does not flush or close either stream.  If either side
+ * fails part way with a lasting error (anything but APR_EINTR, APR_EAGAIN
+ * and APR_TIMEUP), @a to is marked failed (strata_stream_failed()): what
+ * reached it is cut short, so closing it will not publish it (an atomic
+ * file discards, a pipe writer stream passes the error to its reader).
  */
 STRATA_API apr_status_t strata_copy(strata_stream_t *from, strata_stream_t *to,
                                     const strata_copy_opts_t *opts,

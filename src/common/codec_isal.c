@@ -52,8 +52,10 @@ typedef struct isal_state_t {
     } u;
     unsigned char *level_buf;
     int fresh;                      /* encoder: nothing since the last sync */
-    unsigned char held[8];          /* decoder: bytes ISA-L had read past a */
+    unsigned char held[16];         /* decoder: bytes ISA-L had read past a */
     unsigned nheld, hpos;           /* member's end, fed first to the next */
+    unsigned char hist[8];          /* decoder: the last bytes it took */
+    unsigned nhist;
 } isal_state_t;
 
 static apr_size_t isal_piece(apr_size_t n)
@@ -123,6 +125,38 @@ static apr_status_t isal_encode(strata__codec_t *c, int op)
     }
 }
 
+/* Decoder: keep the last 8 bytes ISA-L took, which it may give back. */
+static void isal_remember(isal_state_t *st, const unsigned char *p,
+                          apr_size_t n)
+{
+    unsigned keep;
+
+    if (n >= sizeof(st->hist)) {
+        memcpy(st->hist, p + n - sizeof(st->hist), sizeof(st->hist));
+        st->nhist = sizeof(st->hist);
+        return;
+    }
+    keep = (unsigned)(sizeof(st->hist) - n);
+    if (keep > st->nhist)
+        keep = st->nhist;
+    memmove(st->hist, st->hist + st->nhist - keep, keep);
+    if (n > 0)
+        memcpy(st->hist + keep, p, n);
+    st->nhist = keep + (unsigned)n;
+}
+
+/* ISA-L gave back @k bytes taken before this call (it rewinds next_in at
+ * a gzip member's end): they are the newest of hist[], held for the next
+ * member. */
+static void isal_hold_hist(isal_state_t *st, unsigned k)
+{
+    if (k > st->nhist)
+        k = st->nhist;                  /* never: it holds at most 8 bytes */
+    memcpy(st->held, st->hist + st->nhist - k, k);
+    st->nheld = k;
+    st->hpos = 0;
+}
+
 /*
  * At a member's end ISA-L may hold whole bytes of what follows in its bit
  * buffer.  Give them back: by stepping next_in back over this call's
@@ -140,12 +174,11 @@ static void isal_give_back(strata__codec_t *c, isal_state_t *st,
     k = n <= consumed ? n : (unsigned)consumed;
     c->next_in -= k;
     c->avail_in += k;
-    /* the earlier bytes: the oldest n - k whole bytes of the bit buffer */
+    /* the earlier bytes: the oldest n - k whole bytes of the bit buffer,
+     * after any already held */
     skip = (unsigned)z->read_in_length % 8;
-    for (i = 0; i < n - k && i < sizeof(st->held); i++)
-        st->held[i] = (unsigned char)(z->read_in >> (skip + 8 * i));
-    st->nheld = i;
-    st->hpos = 0;
+    for (i = 0; i < n - k && st->nheld < sizeof(st->held); i++)
+        st->held[st->nheld++] = (unsigned char)(z->read_in >> (skip + 8 * i));
     z->read_in = 0;
     z->read_in_length = 0;
 }
@@ -160,24 +193,41 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
     (void)op;
     while (st->hpos < st->nheld && c->avail_out > 0) {
         /* first the bytes held from the previous member's end */
+        unsigned given = st->nheld - st->hpos;
         z->next_in = st->held + st->hpos;
-        z->avail_in = st->nheld - st->hpos;
+        z->avail_in = given;
         z->next_out = c->next_out;
         z->avail_out = (uint32_t)isal_piece(c->avail_out);
         out = z->avail_out;
         ret = isal_inflate(z);
-        st->hpos = st->nheld - z->avail_in;
+        if (z->avail_in <= given) {
+            isal_remember(st, st->held + st->hpos, given - z->avail_in);
+            st->hpos += given - z->avail_in;
+        } else {                        /* given back: within held[] */
+            unsigned k = z->avail_in - given;
+            st->hpos = k <= st->hpos ? st->hpos - k : 0;
+        }
         isal_took(c, 0, 0, out, z->avail_out);
         if (ret < 0)
             return STRATA_EBADDATA;
         if (z->block_state == ISAL_BLOCK_FINISH) {
-            st->nheld = st->hpos = 0;   /* a member inside 8 bytes: rare */
+            /* a whole member inside the held bytes: the rest stays held,
+             * with what ISA-L read past its end (all from held[]) */
+            unsigned n = (unsigned)z->read_in_length / 8;
+            st->hpos = n <= st->hpos ? st->hpos - n : 0;
+            z->read_in = 0;
+            z->read_in_length = 0;
+            c->held = st->nheld - st->hpos;
+            st->nhist = 0;
             return APR_EOF;
         }
         if (z->avail_in > 0)
             return APR_SUCCESS;
     }
     c->held = st->nheld - st->hpos;
+    if (c->held > 0)
+        return APR_SUCCESS;             /* no output room for them yet */
+    st->nheld = st->hpos = 0;
     for (;;) {
         in = isal_piece(c->avail_in);
         out = isal_piece(c->avail_out);
@@ -186,8 +236,17 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
         z->next_out = c->next_out;
         z->avail_out = (uint32_t)out;
         ret = isal_inflate(z);
+        if (z->avail_in > in) {
+            /* gave back bytes from before this call: hold them, and this
+             * call's input is all still there */
+            isal_hold_hist(st, (unsigned)(z->avail_in - in));
+            z->avail_in = (uint32_t)in;
+            consumed = 0;
+        } else {
+            isal_remember(st, c->next_in, in - z->avail_in);
+            consumed += in - z->avail_in;
+        }
         isal_took(c, in, z->avail_in, out, z->avail_out);
-        consumed += in - z->avail_in;
         switch (ret) {
         case ISAL_DECOMP_OK: case ISAL_END_INPUT: case ISAL_OUT_OVERFLOW:
             break;
@@ -199,7 +258,8 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
         }
         if (z->block_state == ISAL_BLOCK_FINISH) {
             isal_give_back(c, st, consumed);
-            c->held = st->nheld;
+            c->held = st->nheld - st->hpos;
+            st->nhist = 0;
             return APR_EOF;
         }
         if (in == z->avail_in && out == z->avail_out)

@@ -2,7 +2,7 @@
  * compress_gzip_parallel.c -- the gzip writer with threads > 1.
  *
  * Input is cut into blocks (block_size, at least 32 KiB); each block is
- * deflated on a worker of an apr_thread_pool and the results are written
+ * deflated on one of the stream's worker threads and the results are written
  * in order by the caller's thread.  Two output forms, both standard:
  *  - one gzip member (default, as pigz writes): each block is raw deflate
  *    primed with the previous block's last 32 KiB as dictionary and ended
@@ -11,10 +11,15 @@
  *  - one independent gzip member per block (gzip_members).
  * At most 2 * threads + 2 blocks are in flight, so memory stays bounded;
  * every buffer and deflate state comes from the counting allocator.
+ *
+ * The workers are the stream's own apr_threads (not an apr_thread_pool,
+ * whose worker that cannot allocate its bookkeeping exits uncounted, so
+ * that destroying the pool waits forever): a failed start stops and joins
+ * those already running and returns the error; workers end by returning.
  */
 #include "strata_codec_private.h"
 #include "strata_os.h"
-#include <apr_thread_pool.h>
+#include <apr_thread_proc.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_cond.h>
 #include <string.h>
@@ -56,9 +61,14 @@ struct pgz_stream_t {
     apr_pool_t *tpool;               /* own top-level pool: thread pool, mutex,
                                         cond; destroyed by close, so a pool
                                         clear cannot take it away first */
-    apr_thread_pool_t *tp;
+    apr_thread_t **workers;          /* nworkers running */
+    unsigned nworkers;
     apr_thread_mutex_t *mu;
-    apr_thread_cond_t *cv;
+    apr_thread_cond_t *cv;           /* a job is done (the writer waits) */
+    apr_thread_cond_t *work_cv;      /* a job is queued, or stop */
+    pgz_job_t **queue;               /* jobs to compress, FIFO, under mu */
+    unsigned qhead, qlen;
+    int stopping;                    /* under mu: workers end when idle */
     pgz_zs_t *zfree;                 /* under mu */
     pgz_job_t *jobs;                 /* ring of njobs, in stream order */
     unsigned njobs, head, count;     /* queued or done, oldest at head */
@@ -231,18 +241,83 @@ trailer:
     return APR_SUCCESS;
 }
 
-static void *APR_THREAD_FUNC pgz_work(apr_thread_t *t, void *data)
+/* A worker: compress queued jobs until stopped with an empty queue. */
+static void *APR_THREAD_FUNC pgz_worker(apr_thread_t *t, void *data)
 {
-    pgz_job_t *job = data;
-    pgz_stream_t *g = job->owner;
-    apr_status_t rv = pgz_deflate(g, job);
+    pgz_stream_t *g = data;
+    pgz_job_t *job;
+    apr_status_t rv;
 
+    (void)t;
     apr_thread_mutex_lock(g->mu);
-    job->rv = rv;
-    job->state = JOB_DONE;
-    apr_thread_cond_broadcast(g->cv);
+    for (;;) {
+        while (g->qlen == 0 && !g->stopping)
+            apr_thread_cond_wait(g->work_cv, g->mu);
+        if (g->qlen == 0)
+            break;
+        job = g->queue[g->qhead];
+        g->qhead = (g->qhead + 1) % g->njobs;
+        g->qlen--;
+        apr_thread_mutex_unlock(g->mu);
+        rv = pgz_deflate(g, job);
+        apr_thread_mutex_lock(g->mu);
+        job->rv = rv;
+        job->state = JOB_DONE;
+        apr_thread_cond_broadcast(g->cv);
+    }
     apr_thread_mutex_unlock(g->mu);
-    return NULL;
+    return NULL;                     /* returning ends the thread, no unwind */
+}
+
+/* Stop the workers once the queue is empty and join them. */
+static void pgz_stop_workers(pgz_stream_t *g)
+{
+    apr_status_t ignored;
+    unsigned i;
+
+    if (g->nworkers == 0)
+        return;
+    apr_thread_mutex_lock(g->mu);
+    g->stopping = 1;
+    apr_thread_cond_broadcast(g->work_cv);
+    apr_thread_mutex_unlock(g->mu);
+    for (i = 0; i < g->nworkers; i++)
+        apr_thread_join(&ignored, g->workers[i]);
+    g->nworkers = 0;
+}
+
+unsigned strata__pgz_fail_start_at;
+
+/* Start the workers; on a failure, stop those started and say why. */
+static apr_status_t pgz_start_workers(pgz_stream_t *g)
+{
+    apr_threadattr_t *attr = NULL;
+    apr_status_t rv;
+    unsigned i;
+
+    strata__os_thread_prepare();     /* a thread's exit must not abort */
+    g->workers = apr_pcalloc(g->tpool, g->threads * sizeof(*g->workers));
+    g->queue = apr_pcalloc(g->tpool, g->njobs * sizeof(*g->queue));
+    if (g->workers == NULL || g->queue == NULL)
+        return APR_ENOMEM;
+    /* deflate needs little stack: 1 MiB, not the default 8 */
+    if (apr_threadattr_create(&attr, g->tpool) != APR_SUCCESS
+        || apr_threadattr_stacksize_set(attr, (apr_size_t)1 << 20)
+           != APR_SUCCESS)
+        attr = NULL;
+    for (i = 0; i < g->threads; i++) {
+        if (strata__pgz_fail_start_at == i + 1)
+            rv = APR_EAGAIN;         /* the tests' seam */
+        else
+            rv = apr_thread_create(&g->workers[i], attr, pgz_worker, g,
+                                   g->tpool);
+        if (rv != APR_SUCCESS) {
+            pgz_stop_workers(g);
+            return rv;
+        }
+        g->nworkers = i + 1;
+    }
+    return APR_SUCCESS;
 }
 
 /* ---- the writer side -------------------------------------------------------- */
@@ -296,7 +371,6 @@ static apr_status_t pgz_submit(pgz_stream_t *g)
 {
     pgz_job_t *job = g->cur;
     apr_size_t keep;
-    apr_status_t rv;
 
     job->first = g->blocks == 0;
     job->dict_len = g->dict_len;
@@ -319,12 +393,10 @@ static apr_status_t pgz_submit(pgz_stream_t *g)
     g->count++;
     apr_thread_mutex_lock(g->mu);
     job->state = JOB_QUEUED;
+    g->queue[(g->qhead + g->qlen) % g->njobs] = job;
+    g->qlen++;
+    apr_thread_cond_signal(g->work_cv);
     apr_thread_mutex_unlock(g->mu);
-    rv = apr_thread_pool_push(g->tp, pgz_work, job, APR_THREAD_TASK_PRIORITY_NORMAL,
-                              g);
-    if (rv != APR_SUCCESS) {               /* run it here instead */
-        pgz_work(NULL, job);
-    }
     return APR_SUCCESS;
 }
 
@@ -472,15 +544,7 @@ static void pgz_release(pgz_stream_t *g)
     pgz_zs_t *zs;
     unsigned i;
 
-    if (g->tp != NULL) {
-        apr_thread_mutex_lock(g->mu);
-        for (i = 0; i < g->njobs; i++)
-            while (g->jobs[i].state == JOB_QUEUED)
-                apr_thread_cond_wait(g->cv, g->mu);
-        apr_thread_mutex_unlock(g->mu);
-        apr_thread_pool_destroy(g->tp);
-        g->tp = NULL;
-    }
+    pgz_stop_workers(g);             /* they finish the queue first */
     while ((zs = g->zfree) != NULL) {
         g->zfree = zs->next;
         pgz_free_z(g, zs);
@@ -549,14 +613,14 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     g->jobs = apr_pcalloc(pool, g->njobs * sizeof(pgz_job_t));
     if ((rv = apr_pool_create(&g->tpool, NULL)) != APR_SUCCESS)
         return rv;
-    strata__os_thread_prepare();     /* a failed start must not abort */
     rv = apr_thread_mutex_create(&g->mu, APR_THREAD_MUTEX_DEFAULT, g->tpool);
     if (rv == APR_SUCCESS)
         rv = apr_thread_cond_create(&g->cv, g->tpool);
     if (rv == APR_SUCCESS)
-        rv = apr_thread_pool_create(&g->tp, g->threads, g->threads, g->tpool);
+        rv = apr_thread_cond_create(&g->work_cv, g->tpool);
+    if (rv == APR_SUCCESS)
+        rv = pgz_start_workers(g);
     if (rv != APR_SUCCESS) {
-        g->tp = NULL;
         apr_pool_destroy(g->tpool);
         return rv;
     }

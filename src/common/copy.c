@@ -87,8 +87,12 @@ static apr_status_t copy_loop(strata_stream_t *from, strata_stream_t *to,
             rv = APR_SUCCESS;
             break;
         }
-        if (rv != APR_SUCCESS)
+        if (rv != APR_SUCCESS) {
+            /* the source failed: what reached `to` is cut short */
+            if (!APR_STATUS_IS_EAGAIN(rv) && !APR_STATUS_IS_TIMEUP(rv))
+                strata__stream_fail(to, rv);
             break;
+        }
         rv = strata_write_all(to, buf, n, &w);
         *done += w;
         if (o->progress != NULL)

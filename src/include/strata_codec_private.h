@@ -162,6 +162,9 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
 extern const strata_stream_type_t strata__gzip_parallel_type;
 apr_status_t strata__gzip_parallel_info(strata_stream_t *s,
                                         strata_codec_info_t *info);
+/* Tests only: the Nth worker start of a parallel writer fails with
+ * APR_EAGAIN (0: never). */
+extern unsigned strata__pgz_fail_start_at;
 
 /* Write all of out[0..len) to @inner for a shutdown path: retries
  * APR_EINTR, APR_EAGAIN and short writes a bounded number of times. */

@@ -119,4 +119,13 @@ void tool_stats_print(apr_file_t *f, tool_endpoint_t *const *eps, int n,
                 width[col] = strlen(rows[r].cell[col]);
     for (r = 0; r < nrows; r++)
         stats_print_row(f, &rows[r], width);
+    /* which engine coded each gzip/zlib/deflate layer (after the table) */
+    for (i = 0; i < n; i++)
+        for (s = eps[i]->top; s != NULL; s = strata_stream_inner(s))
+            if (strata_engine_from_name(
+                    strata_codec_engine_name((strata_stream_t *)s)) > 0)
+                apr_file_printf(f, "engine %s%s: %s\n",
+                                eps[i]->dir == TOOL_EP_IN ? "in:" : "out:",
+                                strata_stream_name(s),
+                                strata_codec_engine_name((strata_stream_t *)s));
 }

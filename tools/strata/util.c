@@ -13,6 +13,19 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* Write PREFIX MSG and a newline on standard error without allocating:
+ * apr_file_printf() mallocs its buffer, and an error message must still
+ * come out when memory has run out. */
+static void tool_put_line(tool_ctx_t *ctx, const char *prefix, const char *msg)
+{
+    char line[1200];
+    apr_size_t len = (apr_size_t)apr_snprintf(line, sizeof(line) - 1, "%s%s",
+                                              prefix, msg);
+
+    line[len++] = '\n';
+    apr_file_write_full(ctx->err, line, len, NULL);
+}
+
 void tool_error(tool_ctx_t *ctx, const char *fmt, ...)
 {
     char msg[1024];
@@ -21,7 +34,7 @@ void tool_error(tool_ctx_t *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     apr_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    apr_file_printf(ctx->err, "strata: %s\n", msg);
+    tool_put_line(ctx, "strata: ", msg);
 }
 
 void tool_usage_error(tool_ctx_t *ctx, const char *prog, const char *fmt, ...)
@@ -102,4 +115,5 @@ void tool_print_version(tool_ctx_t *ctx)
     apr_file_puts("zstd (not in this build), ", ctx->out);
 #endif
     apr_file_printf(ctx->out, "APR %s\n", apr_version_string());
+    apr_file_printf(ctx->out, "gzip engines: %s\n", strata_engines_built());
 }
