@@ -245,7 +245,7 @@ void strata__alloc_uncharge(strata__alloc_t *a, apr_size_t size)
 
 apr_status_t strata__alloc_status(strata__alloc_t *a)
 {
-    return apr_atomic_read32(&a->refused) ? STRATA_ELIMIT : APR_ENOMEM;
+    return apr_atomic_read32(&a->refused) ? STRATA_ELIMIT_MEMORY : APR_ENOMEM;
 }
 
 /* ---- engine dispatch ------------------------------------------------------------ */

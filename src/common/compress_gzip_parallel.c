@@ -514,7 +514,7 @@ static apr_status_t pgz_flush(strata_stream_t *s, int mode)
 static apr_status_t pgz_shutdown(strata_stream_t *s)
 {
     pgz_stream_t *g = (pgz_stream_t *)s;
-    apr_status_t rv = g->err, rv2;
+    apr_status_t rv = g->err;
     apr_size_t n;
 
     if (rv == APR_SUCCESS)
@@ -535,12 +535,7 @@ static apr_status_t pgz_shutdown(strata_stream_t *s)
         if (rv == APR_SUCCESS)
             g->finished = 1;
     }
-    if ((s->flags & STRATA_OWN_INNER)
-        && (strata_stream_caps(s->inner) & STRATA_CAP_WRITE))
-        rv2 = strata_shutdown_write(s->inner);
-    else
-        rv2 = strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
-    return rv != APR_SUCCESS ? rv : rv2;
+    return strata__shutdown_inner(s, rv);
 }
 
 /* The one cleanup path: wait for the workers, stop the pool, free all. */
@@ -645,6 +640,7 @@ apr_status_t strata__gzip_parallel_info(strata_stream_t *s,
     info->threads = g->threads;
     info->plain_bytes = g->plain;
     info->coded_bytes = g->coded;
+    info->coded_used = g->coded;
     info->members = g->members ? g->blocks : (apr_uint64_t)g->finished;
     info->mem_current = (apr_size_t)g->alloc.current;
     info->mem_peak = (apr_size_t)g->alloc.peak;

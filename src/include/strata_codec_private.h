@@ -28,7 +28,11 @@ void strata__alloc_init(strata__alloc_t *a, apr_size_t cap);
 void *strata__alloc(strata__alloc_t *a, apr_size_t size);
 void *strata__alloc_n(strata__alloc_t *a, apr_size_t n, apr_size_t size);
 void strata__alloc_free(strata__alloc_t *a, void *p);
-/* STRATA_ELIMIT if the cap refused an allocation, else APR_ENOMEM. */
+/* Count @size bytes a library allocated on its own (libdeflate's
+ * compressor): 0 if the cap refuses them. */
+int strata__alloc_charge(strata__alloc_t *a, apr_size_t size);
+void strata__alloc_uncharge(strata__alloc_t *a, apr_size_t size);
+/* STRATA_ELIMIT_MEMORY if the cap refused an allocation, else APR_ENOMEM. */
 apr_status_t strata__alloc_status(strata__alloc_t *a);
 
 /* ---- the engine ---------------------------------------------------------- */
@@ -45,7 +49,7 @@ typedef struct strata__codec_vt {
     /* Advance the codec.  Returns APR_SUCCESS (progress or not: the caller
      * compares the pointers), APR_EOF when the op is complete (encoder:
      * SYNC done / FINISH done; decoder: a member/stream ended), or
-     * STRATA_EBADDATA, STRATA_ETRUNCATED, STRATA_ELIMIT, APR_ENOMEM. */
+     * STRATA_EBADDATA, STRATA_ETRUNCATED, STRATA_ELIMIT_MEMORY, APR_ENOMEM. */
     apr_status_t (*run)(strata__codec_t *c, int op);
     /* Decoder: be ready for the next member.  */
     apr_status_t (*reset)(strata__codec_t *c);
@@ -115,11 +119,6 @@ apr_size_t strata__isal_block(void *b, const unsigned char *dict,
                               apr_size_t dlen, const unsigned char *in,
                               apr_size_t n, unsigned char *out,
                               apr_size_t cap, int final);
-
-/* Count @size bytes a library allocated on its own (libdeflate's
- * compressor): 0 if the cap refuses them. */
-int strata__alloc_charge(strata__alloc_t *a, apr_size_t size);
-void strata__alloc_uncharge(strata__alloc_t *a, apr_size_t size);
 
 /* libdeflate (codec_libdeflate.c), shared with the parallel writer: a
  * compressor for the engine @level, counted in @a (NULL if the cap or

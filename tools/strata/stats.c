@@ -6,6 +6,7 @@
  * comes last, so that a path with spaces does not break the columns.
  */
 #include "stats.h"
+#include "codec.h"
 #include "strata/compress.h"
 #include <apr_strings.h>
 #include <string.h>
@@ -55,7 +56,8 @@ static void stats_fill(stats_row_t *row, const tool_endpoint_t *ep,
 
     strata_stream_counts(s, &c);
     row->cell[COL_LAYER] = apr_pstrcat(pool, ep->dir == TOOL_EP_IN ? "in:" : "out:",
-                                       strata_stream_name(s), NULL);
+                                       tool_layer_name((strata_stream_t *)s),
+                                       NULL);
     row->cell[COL_RBYTES] = stats_u64(c.read_bytes, pool);
     row->cell[COL_ROPS] = stats_u64(c.read_ops, pool);
     row->cell[COL_WBYTES] = stats_u64(c.write_bytes, pool);
