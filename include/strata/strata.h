@@ -14,5 +14,6 @@
 #include "strata/pipe.h"
 #include "strata/compress.h"
 #include "strata/executor.h"
+#include "strata/async.h"
 
 #endif /* STRATA_H */
