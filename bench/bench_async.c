@@ -37,6 +37,14 @@
 
 static apr_size_t threads, pairs, reads_per_run, calls_per_run;
 
+/* STRATA_BENCH_ONLY=rand|gzip|empty runs only the rows whose name has it. */
+static int want(const char *row)
+{
+    const char *only = getenv("STRATA_BENCH_ONLY");
+
+    return only == NULL || *only == '\0' || strstr(row, only) != NULL;
+}
+
 /* ---- median and spread of per-pair ratios ---------------------------------- */
 
 static int cmp_double(const void *a, const void *b)
@@ -582,6 +590,9 @@ int main(int argc, const char *const *argv)
         return 0;
     }
 #if STRATA_BENCH_HAVE_UV
+    if (!want("rand4k")) {
+        /* skipped */
+    } else {
     ra.flags = STRATA_ASYNC_NO_URING;
     run_pairs(side_rr_strata, side_rr_uv, &ra, s, p, pairs);
     report("rand4k_pool", "reads/s", s, p, pairs, "uv_fs_read", 1.0);
@@ -591,6 +602,7 @@ int main(int argc, const char *const *argv)
         report("rand4k_uring", "reads/s", s, p, pairs, "uv_fs_read", 2.0);
     else
         printf("SKIP rand4k_uring: io_uring not available here (pool path ran)\n");
+    }
 #else
     ra.flags = STRATA_ASYNC_NO_URING;
     printf("INFO rand4k_pool strata=%.0f reads/s (no libuv to compare)\n",
@@ -598,19 +610,23 @@ int main(int argc, const char *const *argv)
 #endif
     apr_file_remove(ra.path, pool);
 
-    gz_fill();
-    ra.path = apr_pstrcat(pool, ra.path, ".gz", NULL);
-    ra.mb = gzmb;
-    run_pairs(side_gz_async, side_gz_sync, &ra, s, p, pairs);
-    report("gzip_async_write", "MiB/s", s, p, pairs, "sync_gzip", 0.95);
-    apr_file_remove(ra.path, pool);
-    free(gz_data);
+    if (want("gzip")) {
+        gz_fill();
+        ra.path = apr_pstrcat(pool, ra.path, ".gz", NULL);
+        ra.mb = gzmb;
+        run_pairs(side_gz_async, side_gz_sync, &ra, s, p, pairs);
+        report("gzip_async_write", "MiB/s", s, p, pairs, "sync_gzip", 0.95);
+        apr_file_remove(ra.path, pool);
+        free(gz_data);
+    }
 
 #if STRATA_BENCH_HAVE_UV
+    if (want("empty")) {
     run_pairs(side_rt_wait, side_rt_uv, NULL, s, p, pairs);
     report("empty_roundtrip", "calls/s", s, p, pairs, "uv_queue_work", 0);
     run_pairs(side_rt_queue, side_rt_uv, NULL, s, p, pairs);
     report("empty_rt_uvloop", "calls/s", s, p, pairs, "uv_queue_work", 0);
+    }
 #else
     printf("INFO empty_roundtrip strata=%.0f calls/s (no libuv to compare)\n",
            side_rt_wait(NULL));
