@@ -12,6 +12,7 @@
 #include <apr_thread_mutex.h>
 #include <apr_thread_cond.h>
 #include <apr_strings.h>
+#include <apr_env.h>
 #include <apr_thread_proc.h>
 #include <apr_atomic.h>
 #include <stdio.h>
@@ -875,6 +876,46 @@ static void async_random_reads_from_many_streams(void)
     strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH);
 }
 
+/* STRATA_NO_URING=1 forces the pool path; a quota on the file's meter
+ * stops reads on either path, with the error through the future. */
+static void async_env_forces_pool_and_quota_holds(void)
+{
+    strata_executor_t *ex = new_ex(1);
+    const char *path = strata_test_tmpname("quota", strata_test_pool);
+    static char data[10000], buf[4000];
+    strata_meter_t *m;
+    strata_async_t *a;
+    strata_future_t *f;
+    apr_size_t n;
+
+    strata_test_fill(data, sizeof(data), 5);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_write_file(path, data, sizeof(data),
+                                                        strata_test_pool));
+    apr_env_set("STRATA_NO_URING", "1", strata_test_pool);
+    a = open_path(ex, path, "r", STRATA_CODEC_NONE, APR_SUCCESS);
+    CU_ASSERT(!strata_async_uses_uring(a));
+    ASSERT_RV(APR_SUCCESS, a_close(a));
+    apr_env_delete("STRATA_NO_URING", strata_test_pool);
+
+    a = open_path(ex, path, "r", STRATA_CODEC_NONE, APR_SUCCESS);
+    CU_ASSERT_EQUAL(strata_async_uses_uring(a), expect_uring());
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_meter_create(&m, "tenant", strata_test_pool));
+    strata_meter_set_quota(m, 5000, STRATA_METER_READ);
+    ASSERT_RV(APR_SUCCESS, strata_stream_attach_meter(strata_async_stream(a), m));
+    ASSERT_RV(APR_SUCCESS, strata_async_read(a, buf, sizeof(buf), &n, &f));
+    ASSERT_RV(APR_SUCCESS, done(f));
+    CU_ASSERT_EQUAL(n, sizeof(buf));
+    ASSERT_RV(APR_SUCCESS, strata_async_read(a, buf, sizeof(buf), &n, &f));
+    ASSERT_RV(APR_SUCCESS, done(f));
+    CU_ASSERT_EQUAL(n, 1000);                  /* what the quota left */
+    ASSERT_RV(APR_SUCCESS, strata_async_read(a, buf, sizeof(buf), &n, &f));
+    ASSERT_RV(STRATA_EQUOTA, done(f));
+    CU_ASSERT(memcmp(buf, data + 4000, 1000) == 0);
+    ASSERT_RV(APR_SUCCESS, a_close(a));
+    apr_file_remove(path, strata_test_pool);
+    strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH);
+}
+
 /* ---- both paths ------------------------------------------------------------ */
 
 #define BOTH(name)                                                        \
@@ -902,6 +943,7 @@ static CU_TestInfo tests[] = {
     { "async_10000_queued_cancelled_exactly_once", async_10000_queued_cancelled_exactly_once },
     { "async_executor_destroy_finish_with_ops_in_flight", async_executor_destroy_finish_with_ops_in_flight },
     { "async_cancelled_op_is_skipped", async_cancelled_op_is_skipped },
+    { "async_env_forces_pool_and_quota_holds", async_env_forces_pool_and_quota_holds },
     BOTH_INFO(async_stream_closed_with_its_pool),
     BOTH_INFO(async_random_reads_from_many_streams),
     CU_TEST_INFO_NULL
