@@ -7,7 +7,10 @@
  *  - rand4k_pool / rand4k_uring: 4 KiB reads at random offsets of a
  *    page-cached file (256 MiB), 64 in flight, through 64 async streams
  *    (pool path; io_uring path) vs uv_fs_read() on libuv's pool with the
- *    same thread count.  Targets 1.0 and 2.0.
+ *    same thread count.  Targets 1.0 and 2.0.  Completions run as callbacks
+ *    where they complete (each queues the next read); the _uvloop rows
+ *    deliver them to a libuv loop on the main thread through a completion
+ *    queue instead, as libuv delivers its own.
  *  - gzip_async_write: writing a large file through an async gzip file vs
  *    the same stack written synchronously.  Target 0.95.
  *  - empty_roundtrip: an empty function submitted and its completion seen
@@ -140,6 +143,8 @@ struct rr_run_t {
     apr_thread_mutex_t *mu;
     apr_thread_cond_t *cv;
     int active;
+    strata_completion_queue_t *q;   /* non-NULL: completions to the loop */
+    void (*all_done)(rr_run_t *r);  /* queue mode: the last one finished */
     rr_slot_t slot[INFLIGHT];
 };
 
@@ -162,6 +167,11 @@ static void rr_issue(rr_slot_t *sl)
     apr_off_t off;
 
     if (__atomic_fetch_add(&r->issued, 1, __ATOMIC_RELAXED) >= reads_per_run) {
+        if (r->q != NULL) {             /* on the loop's thread */
+            if (--r->active == 0)
+                r->all_done(r);
+            return;
+        }
         apr_thread_mutex_lock(r->mu);
         if (--r->active == 0)
             apr_thread_cond_signal(r->cv);
@@ -171,10 +181,15 @@ static void rr_issue(rr_slot_t *sl)
     off = (apr_off_t)(next_rand(&sl->seed) % r->blocks) * RSIZE;
     strata_async_seek(sl->a, off, APR_SET, NULL, NULL);
     strata_async_read(sl->a, sl->buf, RSIZE, &sl->n, &f);
-    strata_future_then(f, rr_done, sl);
+    if (r->q != NULL)
+        strata_future_then_queue(f, r->q, rr_done, sl);
+    else
+        strata_future_then(f, rr_done, sl);
 }
 
 /* Reads per second, or 0 on failure. */
+static void (*rr_loop)(rr_run_t *r);   /* queue mode: runs the loop */
+
 static double rr_strata(const char *path, apr_size_t mb, unsigned flags,
                         int *used_uring)
 {
@@ -201,13 +216,19 @@ static double rr_strata(const char *path, apr_size_t mb, unsigned flags,
     }
     *used_uring = strata_async_uses_uring(r.slot[0].a);
     r.active = INFLIGHT;
+    if (rr_loop != NULL)
+        strata_completion_queue_create(&r.q, pool);
     t0 = bench_now();
     for (i = 0; i < INFLIGHT; i++)
         rr_issue(&r.slot[i]);
-    apr_thread_mutex_lock(r.mu);
-    while (r.active > 0)
-        apr_thread_cond_wait(r.cv, r.mu);
-    apr_thread_mutex_unlock(r.mu);
+    if (rr_loop != NULL) {
+        rr_loop(&r);
+    } else {
+        apr_thread_mutex_lock(r.mu);
+        while (r.active > 0)
+            apr_thread_cond_wait(r.cv, r.mu);
+        apr_thread_mutex_unlock(r.mu);
+    }
     rate = (double)reads_per_run / (bench_now() - t0);
     if (r.errors)
         rate = 0;
@@ -384,6 +405,38 @@ static double rr_uv(const char *path, apr_size_t mb)
     uv_fs_req_cleanup(&open_req);
     uv_loop_close(&r.loop);
     return r.errors ? 0 : rate;
+}
+
+/* Queue mode of the strata side: completions come back to a libuv loop on
+ * this thread through a completion queue, as libuv's own do. */
+static uv_poll_t rrq_poll;
+
+static void rrq_readable(uv_poll_t *h, int status, int events)
+{
+    (void)status;
+    (void)events;
+    strata_completion_queue_poll(((rr_run_t *)h->data)->q, 0, NULL);
+}
+
+static void rrq_all_done(rr_run_t *r)
+{
+    (void)r;
+    uv_poll_stop(&rrq_poll);
+}
+
+static void rrq_loop(rr_run_t *r)
+{
+    uv_loop_t loop;
+
+    uv_loop_init(&loop);
+    r->all_done = rrq_all_done;
+    uv_poll_init(&loop, &rrq_poll, (int)strata_completion_queue_fd(r->q));
+    rrq_poll.data = r;
+    uv_poll_start(&rrq_poll, UV_READABLE, rrq_readable);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *)&rrq_poll, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
 }
 
 static apr_size_t uv_calls_left;
@@ -602,6 +655,16 @@ int main(int argc, const char *const *argv)
         report("rand4k_uring", "reads/s", s, p, pairs, "uv_fs_read", 2.0);
     else
         printf("SKIP rand4k_uring: io_uring not available here (pool path ran)\n");
+    /* the same with completions delivered to a libuv loop, as uv's are */
+    rr_loop = rrq_loop;
+    ra.flags = STRATA_ASYNC_NO_URING;
+    run_pairs(side_rr_strata, side_rr_uv, &ra, s, p, pairs);
+    report("rand4k_pool_uvloop", "reads/s", s, p, pairs, "uv_fs_read", 1.0);
+    ra.flags = 0;
+    run_pairs(side_rr_strata, side_rr_uv, &ra, s, p, pairs);
+    if (ra.uring)
+        report("rand4k_uring_uvloop", "reads/s", s, p, pairs, "uv_fs_read", 2.0);
+    rr_loop = NULL;
     }
 #else
     ra.flags = STRATA_ASYNC_NO_URING;
