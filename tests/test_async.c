@@ -916,6 +916,41 @@ static void async_env_forces_pool_and_quota_holds(void)
     strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH);
 }
 
+/* A kernel that answers EINVAL for reads/writes (test seam): the stream
+ * leaves io_uring and the pool does the work; nothing is lost. */
+static void async_uring_refused_falls_back_to_pool(void)
+{
+    strata_executor_t *ex = new_ex(2);
+    const char *path = strata_test_tmpname("refuse", strata_test_pool);
+    static char data[50000];
+    strata_async_t *a;
+    strata_future_t *f;
+    strata_counts_t c;
+    char *back;
+    apr_size_t len;
+    int had_uring;
+
+    strata_test_fill(data, sizeof(data), 9);
+    a = open_path(ex, path, "w+", STRATA_CODEC_NONE, APR_SUCCESS);
+    had_uring = strata_async_uses_uring(a);
+    CU_ASSERT_EQUAL(had_uring, expect_uring());
+    strata__uring_refuse_ops = 1;
+    ASSERT_RV(APR_SUCCESS, a_write(a, data, sizeof(data)));
+    ASSERT_RV(APR_SUCCESS, strata_async_seek(a, 0, APR_SET, NULL, &f));
+    ASSERT_RV(APR_SUCCESS, done(f));
+    ASSERT_RV(APR_SUCCESS, a_read_all(a, 999, &back, &len));
+    strata__uring_refuse_ops = 0;
+    CU_ASSERT(len == sizeof(data) && memcmp(back, data, len) == 0);
+    strata_stream_counts(strata_async_stream(a), &c);
+    CU_ASSERT_EQUAL(c.write_bytes, sizeof(data));
+    CU_ASSERT_EQUAL(c.read_bytes, sizeof(data));
+    ASSERT_RV(APR_SUCCESS, a_close(a));
+    ASSERT_RV(APR_SUCCESS, strata_test_read_file(path, &back, &len, strata_test_pool));
+    CU_ASSERT(len == sizeof(data) && memcmp(back, data, len) == 0);
+    apr_file_remove(path, strata_test_pool);
+    strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH);
+}
+
 /* ---- both paths ------------------------------------------------------------ */
 
 #define BOTH(name)                                                        \
@@ -944,6 +979,7 @@ static CU_TestInfo tests[] = {
     { "async_executor_destroy_finish_with_ops_in_flight", async_executor_destroy_finish_with_ops_in_flight },
     { "async_cancelled_op_is_skipped", async_cancelled_op_is_skipped },
     { "async_env_forces_pool_and_quota_holds", async_env_forces_pool_and_quota_holds },
+    { "async_uring_refused_falls_back_to_pool", async_uring_refused_falls_back_to_pool },
     BOTH_INFO(async_stream_closed_with_its_pool),
     BOTH_INFO(async_random_reads_from_many_streams),
     CU_TEST_INFO_NULL

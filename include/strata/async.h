@@ -31,7 +31,9 @@
  *
  * Lifetime.  The async stream lives in @a pool.  Close it (and let the close
  * complete) before the pool goes; if the pool goes first, its cleanup waits
- * for the operations already queued and closes the stream.
+ * for the operations already queued and closes the stream (so never destroy
+ * that pool from a callback of the stream's own futures).  The executor
+ * must outlive its async streams.
  */
 #ifndef STRATA_ASYNC_H
 #define STRATA_ASYNC_H

@@ -258,8 +258,12 @@ apr_status_t strata__async_run(strata_async_t *a, aop_t *op)
         return rv;
     case AOP_READ:
         return strata_read(a->top, op->buf, op->len, op->count);
-    case AOP_WRITE:
-        return strata_write_all(a->top, op->buf, op->len, op->count);
+    case AOP_WRITE:             /* io_uring may have written a part */
+        n = 0;
+        rv = strata_write_all(a->top, (char *)op->buf + *op->count,
+                              op->len - *op->count, &n);
+        *op->count += n;
+        return rv;
     case AOP_LINE:
         *op->count = 0;
         if ((rv = async_lines(a)) != APR_SUCCESS)

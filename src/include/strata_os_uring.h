@@ -20,7 +20,13 @@ typedef struct strata__uring_req_t strata__uring_req_t;
 struct strata__uring_req_t {
     void (*done)(strata__uring_req_t *req, apr_status_t rv, apr_size_t n);
     volatile apr_uint32_t ready;    /* handoff to the completion thread */
+    int refuse;                     /* test seam: complete with EINVAL */
 };
+
+/* Test seam: while non-zero, every submitted read/write goes through the
+ * ring as a no-op and completes with EINVAL, as from a kernel that cannot
+ * do the op (the caller must fall back to the pool). */
+extern volatile apr_uint32_t strata__uring_refuse_ops;
 
 /* Make a ring and its completion thread.  STRATA_ENOTSUP when the build or
  * the kernel has no io_uring, or the OS refuses it (seccomp, limits). */

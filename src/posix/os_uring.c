@@ -9,6 +9,8 @@
 #include "strata_private.h"
 #include "strata_os_uring.h"
 
+volatile apr_uint32_t strata__uring_refuse_ops;
+
 #if STRATA_HAVE_URING
 #include <liburing.h>
 #include <apr_thread_mutex.h>
@@ -55,6 +57,8 @@ static void *APR_THREAD_FUNC uring_reaper(apr_thread_t *thd, void *data)
                 break;
             /* pairs with the release store before submission */
             (void)__atomic_load_n(&req->ready, __ATOMIC_ACQUIRE);
+            if (req->refuse)
+                res = -EINVAL;
             if (res < 0)
                 req->done(req, APR_FROM_OS_ERROR(-res), 0);
             else
@@ -110,7 +114,6 @@ apr_status_t strata__uring_submit(strata__uring_t *r, int write,
 
     if (len > 0x7ffff000u)
         len = 0x7ffff000u;      /* the kernel's own cap per call */
-    __atomic_store_n(&req->ready, 1, __ATOMIC_RELEASE);
     apr_thread_mutex_lock(r->mu);
     sqe = io_uring_get_sqe(&r->ring);
     if (sqe == NULL) {
@@ -121,11 +124,15 @@ apr_status_t strata__uring_submit(strata__uring_t *r, int write,
         apr_thread_mutex_unlock(r->mu);
         return APR_EAGAIN;
     }
-    if (write)
+    req->refuse = __atomic_load_n(&strata__uring_refuse_ops, __ATOMIC_RELAXED) != 0;
+    if (req->refuse)
+        io_uring_prep_nop(sqe);
+    else if (write)
         io_uring_prep_write(sqe, fd, buf, (unsigned)len, (__u64)off);
     else
         io_uring_prep_read(sqe, fd, buf, (unsigned)len, (__u64)off);
     io_uring_sqe_set_data(sqe, req);
+    __atomic_store_n(&req->ready, 1, __ATOMIC_RELEASE);
     rc = io_uring_submit(&r->ring);
     apr_thread_mutex_unlock(r->mu);
     /* Once in the ring the request completes, even if submit complained. */

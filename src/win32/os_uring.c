@@ -4,6 +4,8 @@
 #include "strata_private.h"
 #include "strata_os_uring.h"
 
+volatile apr_uint32_t strata__uring_refuse_ops;
+
 apr_status_t strata__uring_create(strata__uring_t **out)
 {
     (void)out;
