@@ -395,7 +395,7 @@ static void async_read_line_limit_and_last_line(void)
                                                            strata_test_pool));
     ASSERT_RV_FATAL(APR_SUCCESS, strata_async_create(&a, m, ex, 0, strata_test_pool));
     ASSERT_RV(APR_SUCCESS, strata_async_read_line(a, line, sizeof(line), &n, &f));
-    ASSERT_RV(STRATA_ELIMIT, done(f));
+    ASSERT_RV(STRATA_ELIMIT_RECORD, done(f));
     CU_ASSERT_EQUAL(n, 0);
     ASSERT_RV(APR_SUCCESS, strata_async_read(a, line, 8, &n, &f));   /* via buffer */
     ASSERT_RV(APR_SUCCESS, done(f));

@@ -120,7 +120,7 @@ STRATA_API apr_status_t strata_async_write(strata_async_t *a, const void *buf,
  * gets a read buffer for this on first use (unless it is a buffered stream
  * already), and later operations go through that buffer.  Status as
  * strata_read_line(): APR_SUCCESS (a last line without '\n' too), APR_EOF,
- * STRATA_ELIMIT for a longer line (nothing consumed).
+ * STRATA_ELIMIT_RECORD for a longer line (nothing consumed).
  */
 STRATA_API apr_status_t strata_async_read_line(strata_async_t *a, char *buf,
                                                apr_size_t max,

@@ -13,6 +13,7 @@
 #include "strata/buffered.h"
 #include "strata/pipe.h"
 #include "strata/compress.h"
+#include "strata/fault.h"
 #include "strata/executor.h"
 #include "strata/async.h"
 

@@ -16,6 +16,19 @@ static const char *const strata_messages[] = {
     /* STRATA_ESTATE     */ "call out of order for the object's state",
 };
 
+/* STRATA_ELIMIT_RECORD .. STRATA_LAST_ERROR_CORE */
+static const char *const strata_messages_core[] = {
+    /* STRATA_ELIMIT_RECORD */ "record longer than the allowed maximum "
+                               "(record length limit)",
+    /* STRATA_ELIMIT_OUTPUT */ "decompressed output limit reached",
+    /* STRATA_ELIMIT_RATIO  */ "decompression ratio limit exceeded "
+                               "(possible decompression bomb)",
+    /* STRATA_ELIMIT_MEMORY */ "codec memory limit reached",
+    /* STRATA_ELIMIT_DEPTH  */ "too many nested codec layers "
+                               "(stack depth limit)",
+    /* STRATA_EABORTED      */ "stream was aborted; its output was discarded",
+};
+
 /* Codes of the executor and async streams (strata/executor.h). */
 static const char *const strata_async_messages[] = {
     /* STRATA_ECANCELED  */ "operation cancelled before it started",
@@ -30,6 +43,11 @@ char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
         return buf;
     if (status > STRATA_START_ERROR && status <= STRATA_LAST_ERROR) {
         apr_cpystrn(buf, strata_messages[status - STRATA_START_ERROR - 1],
+                    bufsize);
+        return buf;
+    }
+    if (status >= STRATA_ELIMIT_RECORD && status <= STRATA_LAST_ERROR_CORE) {
+        apr_cpystrn(buf, strata_messages_core[status - STRATA_ELIMIT_RECORD],
                     bufsize);
         return buf;
     }
