@@ -1,9 +1,8 @@
 /*
  * bench_async.c -- async streams and the executor against libuv's pool.
  *
- * Rows (each a series of pairs, the two sides alternating which goes
- * first; the row reports the median of the per-pair ratios and their
- * spread, min..max):
+ * Rows (bench_pair_values: the two sides alternate, the row reports the
+ * median of the per-pair ratios, their IQR and range):
  *  - rand4k_pool / rand4k_uring: 4 KiB reads at random offsets of a
  *    page-cached file (256 MiB), 64 in flight, through 64 async streams
  *    (pool path; io_uring path) vs uv_fs_read() on libuv's pool with the
@@ -36,7 +35,6 @@
 
 #define INFLIGHT 64
 #define RSIZE 4096
-#define MAXPAIRS 64
 
 static apr_size_t threads, pairs, reads_per_run, calls_per_run;
 
@@ -46,38 +44,6 @@ static int want(const char *row)
     const char *only = getenv("STRATA_BENCH_ONLY");
 
     return only == NULL || *only == '\0' || strstr(row, only) != NULL;
-}
-
-/* ---- median and spread of per-pair ratios ---------------------------------- */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void report(const char *name, const char *unit, double *s, double *p,
-                   apr_size_t n, const char *peer, double target)
-{
-    double r[MAXPAIRS], ms[MAXPAIRS], mp[MAXPAIRS];
-    apr_size_t i;
-
-    for (i = 0; i < n; i++) {
-        r[i] = s[i] / p[i];
-        ms[i] = s[i];
-        mp[i] = p[i];
-    }
-    qsort(r, n, sizeof(double), cmp_double);
-    qsort(ms, n, sizeof(double), cmp_double);
-    qsort(mp, n, sizeof(double), cmp_double);
-    printf("ROW %-18s strata=%.0f %s  %s=%.0f %s  median_ratio=%.3f  "
-           "spread=%.3f..%.3f  pairs=%lu",
-           name, ms[n / 2], unit, peer, mp[n / 2], unit, r[n / 2], r[0],
-           r[n - 1], (unsigned long)n);
-    if (target > 0)
-        printf("  target>=%.2f  %s", target, r[n / 2] >= target ? "ok" : "BELOW");
-    printf("\n");
-    fflush(stdout);
 }
 
 /* ---- a test file ------------------------------------------------------------ */
@@ -537,23 +503,18 @@ static double rt_strata_queue(void)
 
 /* ---- rows ------------------------------------------------------------------------------ */
 
-typedef double (*side_fn)(void *);
-
-/* Run @n pairs of (strata, peer), alternating which goes first. */
-static void run_pairs(side_fn s_fn, side_fn p_fn, void *arg, double *s,
-                      double *p, apr_size_t n)
+/* One row: the two sides alternate (bench_pair_values), median ratio. */
+static void row(const char *name, const char *unit, double (*a)(void *),
+                double (*b)(void *), void *arg, const char *peer,
+                double target)
 {
-    apr_size_t i;
+    bench_pair_t r;
 
-    for (i = 0; i < n; i++) {
-        if (i % 2 == 0) {
-            s[i] = s_fn(arg);
-            p[i] = p_fn(arg);
-        } else {
-            p[i] = p_fn(arg);
-            s[i] = s_fn(arg);
-        }
+    if (bench_pair_values((int)pairs, a, b, arg, &r) != 0) {
+        printf("SKIP %s: a run failed\n", name);
+        return;
     }
+    bench_pair_row(name, unit, 0, peer, &r, target);
 }
 
 typedef struct rr_arg_t {
@@ -611,15 +572,13 @@ int main(int argc, const char *const *argv)
 {
     apr_size_t mb = bench_env_size("STRATA_BENCH_ASYNC_MB", 256);
     apr_size_t gzmb = bench_env_size("STRATA_BENCH_GZ_MB", 64);
-    double s[MAXPAIRS], p[MAXPAIRS];
     apr_pool_t *pool;
     rr_arg_t ra;
+    int have_uring = 0;
     char tbuf[32];
 
     threads = bench_env_size("STRATA_BENCH_THREADS", 2);
-    pairs = bench_env_size("STRATA_BENCH_PAIRS", 7);
-    if (pairs < 1 || pairs > MAXPAIRS)
-        pairs = 7;
+    pairs = (apr_size_t)bench_pairs(7);
     reads_per_run = bench_env_size("STRATA_BENCH_READS", 40000);
     calls_per_run = bench_env_size("STRATA_BENCH_CALLS", 20000);
     /* libuv reads its pool size once, on first use */
@@ -647,23 +606,25 @@ int main(int argc, const char *const *argv)
         /* skipped */
     } else {
     ra.flags = STRATA_ASYNC_NO_URING;
-    run_pairs(side_rr_strata, side_rr_uv, &ra, s, p, pairs);
-    report("rand4k_pool", "reads/s", s, p, pairs, "uv_fs_read", 1.0);
+    row("rand4k_pool", "reads/s", side_rr_strata, side_rr_uv, &ra,
+        "uv_fs_read", 1.0);
     ra.flags = 0;
-    run_pairs(side_rr_strata, side_rr_uv, &ra, s, p, pairs);
-    if (ra.uring)
-        report("rand4k_uring", "reads/s", s, p, pairs, "uv_fs_read", 2.0);
+    side_rr_strata(&ra);                   /* learn whether io_uring works */
+    have_uring = ra.uring;
+    if (have_uring)
+        row("rand4k_uring", "reads/s", side_rr_strata, side_rr_uv, &ra,
+            "uv_fs_read", 2.0);
     else
-        printf("SKIP rand4k_uring: io_uring not available here (pool path ran)\n");
+        printf("SKIP rand4k_uring: io_uring not available here\n");
     /* the same with completions delivered to a libuv loop, as uv's are */
     rr_loop = rrq_loop;
     ra.flags = STRATA_ASYNC_NO_URING;
-    run_pairs(side_rr_strata, side_rr_uv, &ra, s, p, pairs);
-    report("rand4k_pool_uvloop", "reads/s", s, p, pairs, "uv_fs_read", 1.0);
+    row("rand4k_pool_uvloop", "reads/s", side_rr_strata, side_rr_uv, &ra,
+        "uv_fs_read", 1.0);
     ra.flags = 0;
-    run_pairs(side_rr_strata, side_rr_uv, &ra, s, p, pairs);
-    if (ra.uring)
-        report("rand4k_uring_uvloop", "reads/s", s, p, pairs, "uv_fs_read", 2.0);
+    if (have_uring)
+        row("rand4k_uring_uvloop", "reads/s", side_rr_strata, side_rr_uv, &ra,
+            "uv_fs_read", 2.0);
     rr_loop = NULL;
     }
 #else
@@ -677,18 +638,18 @@ int main(int argc, const char *const *argv)
         gz_fill();
         ra.path = apr_pstrcat(pool, ra.path, ".gz", NULL);
         ra.mb = gzmb;
-        run_pairs(side_gz_async, side_gz_sync, &ra, s, p, pairs);
-        report("gzip_async_write", "MiB/s", s, p, pairs, "sync_gzip", 0.95);
+        row("gzip_async_write", "MiB/s", side_gz_async, side_gz_sync, &ra,
+            "sync_gzip", 0.95);
         apr_file_remove(ra.path, pool);
         free(gz_data);
     }
 
 #if STRATA_BENCH_HAVE_UV
     if (want("empty")) {
-    run_pairs(side_rt_wait, side_rt_uv, NULL, s, p, pairs);
-    report("empty_roundtrip", "calls/s", s, p, pairs, "uv_queue_work", 0);
-    run_pairs(side_rt_queue, side_rt_uv, NULL, s, p, pairs);
-    report("empty_rt_uvloop", "calls/s", s, p, pairs, "uv_queue_work", 0);
+    row("empty_roundtrip", "calls/s", side_rt_wait, side_rt_uv, NULL,
+        "uv_queue_work", 0);
+    row("empty_rt_uvloop", "calls/s", side_rt_queue, side_rt_uv, NULL,
+        "uv_queue_work", 0);
     }
 #else
     printf("INFO empty_roundtrip strata=%.0f calls/s (no libuv to compare)\n",
