@@ -577,6 +577,7 @@ int main(int argc, const char *const *argv)
     int have_uring = 0;
     char tbuf[32];
 
+    (void)have_uring;                      /* unused without libuv */
     threads = bench_env_size("STRATA_BENCH_THREADS", 2);
     pairs = (apr_size_t)bench_pairs(7);
     reads_per_run = bench_env_size("STRATA_BENCH_READS", 40000);
