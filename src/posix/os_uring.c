@@ -31,42 +31,70 @@ volatile apr_uint32_t strata__uring_refuse_ops;
 struct strata__uring_t {
     struct io_uring ring;
     apr_pool_t *pool;
-    apr_thread_mutex_t *mu;
+    apr_thread_mutex_t *mu;        /* the submission side */
     apr_thread_t *thread;
+    apr_os_thread_t reaper;        /* the completion thread, once running */
+    volatile apr_uint32_t reaper_set;
 };
 
+/* Run one completion; non-zero when it was the stop request. */
+static int uring_complete(strata__uring_t *r, struct io_uring_cqe *cqe)
+{
+    void *ud = io_uring_cqe_get_data(cqe);
+    int res = cqe->res;
+    strata__uring_req_t *req = ud;
+
+    io_uring_cqe_seen(&r->ring, cqe);
+    if (ud == r)
+        return 1;
+    /* pairs with the release store before submission */
+    (void)__atomic_load_n(&req->ready, __ATOMIC_ACQUIRE);
+    if (req->refuse)
+        res = -EINVAL;
+    if (res < 0)
+        req->done(req, APR_FROM_OS_ERROR(-res), 0);
+    else
+        req->done(req, APR_SUCCESS, (apr_size_t)res);
+    return 0;
+}
+
+/*
+ * The completion thread.  Requests that its own callbacks submit are only
+ * queued (no system call each); it hands them to the kernel in one
+ * io_uring_submit() before it looks for completions again, and runs every
+ * completion that is ready before it waits.
+ */
 static void *APR_THREAD_FUNC uring_reaper(apr_thread_t *thd, void *data)
 {
     strata__uring_t *r = data;
     struct io_uring_cqe *cqe;
-    int rc;
+    int rc, stop = 0;
 
-    for (;;) {
+    r->reaper = apr_os_thread_current();
+    __atomic_store_n(&r->reaper_set, 1, __ATOMIC_RELEASE);
+    while (!stop) {
+        apr_thread_mutex_lock(r->mu);
+        if (io_uring_sq_ready(&r->ring) > 0)
+            io_uring_submit(&r->ring);
+        apr_thread_mutex_unlock(r->mu);
         rc = io_uring_wait_cqe(&r->ring, &cqe);
-        if (rc == -EINTR)
+        if (rc == -EINTR || rc == -EAGAIN)
             continue;
         if (rc < 0)
             break;              /* cannot happen with a live ring */
-        {
-            void *ud = io_uring_cqe_get_data(cqe);
-            int res = cqe->res;
-            strata__uring_req_t *req = ud;
-
-            io_uring_cqe_seen(&r->ring, cqe);
-            if (ud == r)
-                break;
-            /* pairs with the release store before submission */
-            (void)__atomic_load_n(&req->ready, __ATOMIC_ACQUIRE);
-            if (req->refuse)
-                res = -EINVAL;
-            if (res < 0)
-                req->done(req, APR_FROM_OS_ERROR(-res), 0);
-            else
-                req->done(req, APR_SUCCESS, (apr_size_t)res);
-        }
+        stop = uring_complete(r, cqe);
+        while (!stop && io_uring_peek_cqe(&r->ring, &cqe) == 0)
+            stop = uring_complete(r, cqe);
     }
     apr_thread_exit(thd, APR_SUCCESS);
     return NULL;
+}
+
+/* Non-zero on the completion thread (its submissions wait for its loop). */
+static int on_reaper(strata__uring_t *r)
+{
+    return __atomic_load_n(&r->reaper_set, __ATOMIC_ACQUIRE)
+           && apr_os_thread_equal(r->reaper, apr_os_thread_current());
 }
 
 apr_status_t strata__uring_create(strata__uring_t **out)
@@ -133,10 +161,16 @@ apr_status_t strata__uring_submit(strata__uring_t *r, int write,
         io_uring_prep_read(sqe, fd, buf, (unsigned)len, (__u64)off);
     io_uring_sqe_set_data(sqe, req);
     __atomic_store_n(&req->ready, 1, __ATOMIC_RELEASE);
-    rc = io_uring_submit(&r->ring);
+    /* From the completion thread, its loop submits the batch; from any
+     * other thread, now.  Once in the ring the request completes. */
+    if (!on_reaper(r)) {
+        int tries = 0;
+        while ((rc = io_uring_submit(&r->ring)) < 0
+               && (rc == -EINTR || rc == -EAGAIN || rc == -EBUSY)
+               && ++tries < 1000)
+            ;
+    }
     apr_thread_mutex_unlock(r->mu);
-    /* Once in the ring the request completes, even if submit complained. */
-    (void)rc;
     return APR_SUCCESS;
 }
 
