@@ -912,6 +912,23 @@ static void async_env_forces_pool_and_quota_holds(void)
     ASSERT_RV(STRATA_EQUOTA, done(f));
     CU_ASSERT(memcmp(buf, data + 4000, 1000) == 0);
     ASSERT_RV(APR_SUCCESS, a_close(a));
+
+    /* a write quota: the part that fits is written, then STRATA_EQUOTA */
+    a = open_path(ex, path, "w", STRATA_CODEC_NONE, APR_SUCCESS);
+    CU_ASSERT_EQUAL(strata_async_uses_uring(a), expect_uring());
+    strata_meter_set_quota(m, 6000, STRATA_METER_WRITE);
+    strata_meter_reset(m);
+    ASSERT_RV(APR_SUCCESS, strata_stream_attach_meter(strata_async_stream(a), m));
+    ASSERT_RV(APR_SUCCESS, strata_async_write(a, data, sizeof(data), &n, &f));
+    ASSERT_RV(STRATA_EQUOTA, done(f));
+    CU_ASSERT_EQUAL(n, 6000);
+    ASSERT_RV(APR_SUCCESS, a_close(a));
+    {
+        char *back;
+        apr_size_t len;
+        ASSERT_RV(APR_SUCCESS, strata_test_read_file(path, &back, &len, strata_test_pool));
+        CU_ASSERT(len == 6000 && memcmp(back, data, 6000) == 0);
+    }
     apr_file_remove(path, strata_test_pool);
     strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH);
 }

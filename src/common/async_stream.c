@@ -68,7 +68,7 @@ static void async_fail_all(strata_async_t *a, apr_status_t rv)
     apr_thread_mutex_unlock(a->mu);
     for (; op != NULL; op = next) {
         next = op->next;
-        if (strata__future_claim(op->f))
+        if (op->claimed || strata__future_claim(op->f))
             op_finish(op, rv);
         else {
             strata_future_release(op->f);

@@ -158,10 +158,8 @@ static void uring_done(strata__uring_req_t *req, apr_status_t rv, apr_size_t n)
             if (n == 0)
                 rv = APR_EGENERAL;          /* no progress: give up */
             else if (*op->count < op->len
-                     && uring_submit(a, op) == APR_SUCCESS)
+                     && (rv = uring_submit(a, op)) == APR_SUCCESS)
                 return;                     /* the rest; still held */
-            else if (*op->count < op->len)
-                rv = APR_EGENERAL;
         } else {
             *op->count = n;
             if (n == 0)
