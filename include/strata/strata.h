@@ -14,5 +14,7 @@
 #include "strata/pipe.h"
 #include "strata/compress.h"
 #include "strata/fault.h"
+#include "strata/executor.h"
+#include "strata/async.h"
 
 #endif /* STRATA_H */

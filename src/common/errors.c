@@ -2,6 +2,7 @@
  * errors.c -- strata_strerror() and the version string.
  */
 #include "strata_private.h"
+#include "strata/executor.h"
 #include <apr_strings.h>
 
 static const char *const strata_messages[] = {
@@ -28,6 +29,14 @@ static const char *const strata_messages_core[] = {
     /* STRATA_EABORTED      */ "stream was aborted; its output was discarded",
 };
 
+/* Codes of the executor and async streams (strata/executor.h). */
+static const char *const strata_async_messages[] = {
+    /* STRATA_ECANCELED  */ "operation cancelled before it started",
+};
+#define STRATA__ASYNC_FIRST STRATA_ECANCELED
+#define STRATA__ASYNC_COUNT \
+    (sizeof(strata_async_messages) / sizeof(strata_async_messages[0]))
+
 char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
 {
     if (buf == NULL || bufsize == 0)
@@ -39,6 +48,12 @@ char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
     }
     if (status >= STRATA_ELIMIT_RECORD && status <= STRATA_LAST_ERROR_CORE) {
         apr_cpystrn(buf, strata_messages_core[status - STRATA_ELIMIT_RECORD],
+                    bufsize);
+        return buf;
+    }
+    if (status >= STRATA__ASYNC_FIRST
+        && status < STRATA__ASYNC_FIRST + (apr_status_t)STRATA__ASYNC_COUNT) {
+        apr_cpystrn(buf, strata_async_messages[status - STRATA__ASYNC_FIRST],
                     bufsize);
         return buf;
     }
