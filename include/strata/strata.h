@@ -13,5 +13,6 @@
 #include "strata/buffered.h"
 #include "strata/pipe.h"
 #include "strata/compress.h"
+#include "strata/net.h"
 
 #endif /* STRATA_H */
