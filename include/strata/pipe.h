@@ -18,7 +18,9 @@
  * Threads.  Writer calls (get_buffer, commit, write, close_writer) may run
  * on one thread while reader calls (every read, find, peek, segments,
  * advance, close_reader) run on another; strata_pipe_length() is safe from
- * either.  Two threads must not both write, or both read.  For a producer
+ * either, as are strata_pipe_writer_paused(), strata_pipe_writer_closed(),
+ * strata_pipe_reader_closed() and strata_pipe_on_writable().
+ * Two threads must not both write, or both read.  For a producer
  * thread and a consumer thread, the blocking stream views
  * strata_pipe_reader_stream() and strata_pipe_writer_stream() wait instead
  * of answering APR_EAGAIN, and let either end be stacked under any
@@ -151,6 +153,85 @@ STRATA_API void strata_pipe_on_data(strata_pipe_t *p, strata_pipe_data_fn *fn,
 
 /** Bytes committed and not yet consumed (safe from either thread). */
 STRATA_API apr_size_t strata_pipe_length(strata_pipe_t *p);
+
+/* ---- backpressure and end state --------------------------------------------
+ *
+ * The pipe is "paused" from the moment a commit (or write) brings the
+ * unread bytes to pause_threshold until a read takes them below
+ * resume_threshold (never, with pause_threshold APR_SIZE_MAX).  The
+ * non-blocking writer calls (get_buffer, commit, write) do not look at it:
+ * a reserve/commit producer that must not run ahead asks first, with
+ * strata_pipe_wait_writable() (a thread that may block),
+ * strata_pipe_writer_paused() plus strata_pipe_on_writable() (an event
+ * loop that must not), or uses the writer stream's
+ * strata_pipe_writer_reserve() / strata_pipe_writer_commit().  A producer
+ * that asks before each get_buffer keeps the unread bytes below
+ * pause_threshold + the largest buffer it commits.
+ */
+
+/**
+ * Called when the pipe stops being paused: on the reader's thread, right
+ * after the read or advance that took the unread bytes below
+ * resume_threshold, and once on the thread that calls
+ * strata_pipe_close_reader() (the writer's next call then fails with
+ * STRATA_ECLOSED).  No lock is held: the callback may call any pipe
+ * function the thread it runs on may call (e.g. wake a reactor's pollset,
+ * or, when the reader and the writer share one thread, write).
+ */
+typedef void (strata_pipe_writable_fn)(void *baton, strata_pipe_t *p);
+
+/**
+ * Set (or with @a fn NULL, clear) the writable callback.  Safe from any
+ * thread at any time; a call of the old callback that has already started
+ * may still be running when this returns.
+ */
+STRATA_API void strata_pipe_on_writable(strata_pipe_t *p,
+                                        strata_pipe_writable_fn *fn,
+                                        void *baton);
+
+/**
+ * Non-zero while the pipe is paused (see above), 0 otherwise, and 0 once
+ * either end is closed (the writer's calls then answer STRATA_ECLOSED
+ * rather than wait) or for a NULL pipe.  Safe from any thread; the answer
+ * can change as soon as it is given, but a writer that sees 1 is sure to
+ * get the on_writable callback (or STRATA_ECLOSED) afterwards.
+ */
+STRATA_API int strata_pipe_writer_paused(strata_pipe_t *p);
+
+/**
+ * Wait until the pipe is not paused: at once when it is not, else until a
+ * read takes the unread bytes below resume_threshold.  @a timeout in
+ * microseconds: < 0 waits as long as it takes, 0 does not wait, > 0 waits
+ * at most that long.
+ * @return APR_SUCCESS  not paused: the writer may go on;
+ *         APR_TIMEUP   still paused when @a timeout ran out (at once for 0);
+ *         STRATA_ECLOSED  the reader end was closed, or the writer end was
+ *                      (also when that happens during the wait);
+ *         APR_EINVAL   NULL pipe.
+ * Thread: the writer's (one waiting thread at a time); it may block.  Do
+ * not call it on the thread that reads, which could then never wake it.
+ */
+STRATA_API apr_status_t strata_pipe_wait_writable(strata_pipe_t *p,
+                                                  apr_interval_time_t timeout);
+
+/**
+ * Has the writer closed, and how?  Returns non-zero once
+ * strata_pipe_close_writer() was called (whether or not the reader has
+ * read everything yet), and sets *status (if @a status is not NULL) to its
+ * status: APR_SUCCESS for a clean end (also when it was given as APR_EOF),
+ * else the error the reader will get after the data.  Returns 0 (and
+ * *status APR_SUCCESS) while the writer is open, and for a NULL pipe.
+ * Reads nothing and consumes nothing.  Safe from any thread.
+ */
+STRATA_API int strata_pipe_writer_closed(strata_pipe_t *p,
+                                         apr_status_t *status);
+
+/**
+ * Non-zero once strata_pipe_close_reader() was called (the writer's calls
+ * then answer STRATA_ECLOSED), 0 otherwise and for a NULL pipe.  Safe from
+ * any thread.
+ */
+STRATA_API int strata_pipe_reader_closed(strata_pipe_t *p);
 
 /* ---- writer ------------------------------------------------------------- */
 
@@ -364,6 +445,43 @@ STRATA_API apr_status_t strata_pipe_reader_stream(strata_stream_t **out,
 STRATA_API apr_status_t strata_pipe_writer_stream(strata_stream_t **out,
                                                   strata_pipe_t *p,
                                                   apr_pool_t *pool);
+
+/**
+ * Reserve/commit on a writer stream made by strata_pipe_writer_stream():
+ * wait like strata_write() does (while the pipe is paused, up to the
+ * pipe's timeout), then get space for at least @a sizehint bytes (at least
+ * 1 when 0) as strata_pipe_get_buffer() does.  *cap is clipped to the
+ * larger of @a sizehint and pause_threshold minus the unread bytes, so a
+ * producer that loops reserve/commit stays below pause_threshold plus its
+ * largest @a sizehint; it is smaller than @a sizehint only when a quota of
+ * the stream's meters leaves less.  Asking again before committing drops
+ * the earlier space.
+ * @return APR_SUCCESS; APR_TIMEUP if the wait ran out; STRATA_ECLOSED once
+ *         either end of the pipe, or the stream, is closed (or shut for
+ *         writing); STRATA_EQUOTA; APR_ENOMEM; APR_EINVAL for NULL
+ *         arguments or a stream that is not a pipe-writer.  On failure
+ *         *buf is NULL and *cap 0.
+ * Thread: the writer's; it may block.
+ */
+STRATA_API apr_status_t strata_pipe_writer_reserve(strata_stream_t *w,
+                                                   apr_size_t sizehint,
+                                                   void **buf,
+                                                   apr_size_t *cap);
+
+/**
+ * Publish the first @a n bytes of the space from the last
+ * strata_pipe_writer_reserve() (strata_pipe_commit()), counting one write
+ * op of @a n bytes on the stream and its meters, as strata_write() would.
+ * @a n == 0 just drops the space (not an op).  Never waits.
+ * @return APR_SUCCESS; STRATA_ESTATE without an outstanding reserve;
+ *         APR_EINVAL if @a n exceeds its cap (the space stays outstanding)
+ *         or for a stream that is not a pipe-writer; STRATA_ECLOSED if an
+ *         end was closed since (nothing is published; counted as an op of
+ *         0 bytes).
+ * Thread: the writer's.
+ */
+STRATA_API apr_status_t strata_pipe_writer_commit(strata_stream_t *w,
+                                                  apr_size_t n);
 
 #ifdef __cplusplus
 }

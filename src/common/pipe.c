@@ -95,6 +95,87 @@ apr_size_t strata_pipe_length(strata_pipe_t *p)
     return n;
 }
 
+/* ---- backpressure and end state ---------------------------------------- */
+
+void strata_pipe_on_writable(strata_pipe_t *p, strata_pipe_writable_fn *fn,
+                             void *baton)
+{
+    if (p == NULL)
+        return;
+    apr_thread_mutex_lock(p->lock);
+    p->on_writable = fn;
+    p->wbaton = baton;
+    apr_thread_mutex_unlock(p->lock);
+}
+
+int strata_pipe_writer_paused(strata_pipe_t *p)
+{
+    int paused;
+
+    if (p == NULL)
+        return 0;
+    apr_thread_mutex_lock(p->lock);
+    paused = p->paused && !p->wclosed && !p->rclosed;
+    apr_thread_mutex_unlock(p->lock);
+    return paused;
+}
+
+apr_status_t strata_pipe_wait_writable(strata_pipe_t *p,
+                                       apr_interval_time_t timeout)
+{
+    apr_time_t deadline = 0;
+    apr_status_t rv = APR_SUCCESS;
+
+    if (p == NULL)
+        return APR_EINVAL;
+    apr_thread_mutex_lock(p->lock);
+    if (timeout > 0)
+        deadline = apr_time_now() + timeout;
+    while (p->paused && !p->wclosed && !p->rclosed) {
+        if (timeout == 0) {
+            rv = APR_TIMEUP;
+            break;
+        }
+        rv = strata__pipe_wait(p, 0, deadline);
+        if (rv != APR_SUCCESS && p->paused && !p->wclosed && !p->rclosed)
+            break;                   /* timed out (or failed), still paused */
+        rv = APR_SUCCESS;
+    }
+    if (rv == APR_SUCCESS && (p->wclosed || p->rclosed))
+        rv = STRATA_ECLOSED;
+    apr_thread_mutex_unlock(p->lock);
+    return rv;
+}
+
+int strata_pipe_writer_closed(strata_pipe_t *p, apr_status_t *status)
+{
+    int closed = 0;
+    apr_status_t st = APR_SUCCESS;
+
+    if (p != NULL) {
+        apr_thread_mutex_lock(p->lock);
+        closed = p->wclosed;
+        if (closed)
+            st = p->wstatus;
+        apr_thread_mutex_unlock(p->lock);
+    }
+    if (status != NULL)
+        *status = st;
+    return closed;
+}
+
+int strata_pipe_reader_closed(strata_pipe_t *p)
+{
+    int closed;
+
+    if (p == NULL)
+        return 0;
+    apr_thread_mutex_lock(p->lock);
+    closed = p->rclosed;
+    apr_thread_mutex_unlock(p->lock);
+    return closed;
+}
+
 /* ---- writer ------------------------------------------------------------- */
 
 /* Under the lock: a drained single chunk starts over from its beginning. */
@@ -318,6 +399,8 @@ apr_status_t strata_pipe_close_writer(strata_pipe_t *p, apr_status_t status)
     p->wstatus = APR_STATUS_IS_EOF(status) ? APR_SUCCESS : status;
     p->pending = 0;
     apr_thread_cond_broadcast(p->readable);
+    if (p->wwaiting)             /* another thread in wait_writable */
+        apr_thread_cond_broadcast(p->writable);
     apr_thread_mutex_unlock(p->lock);
     notify(p, 0);
     return APR_SUCCESS;

@@ -148,6 +148,8 @@ static apr_status_t view_find(const pipe_view_t *v, const char *needle,
 static void consume(strata_pipe_t *p, apr_size_t n)
 {
     strata__chunk_t *c, *drop = NULL, **dtail = &drop;
+    strata_pipe_writable_fn *fn = NULL;
+    void *baton = NULL;
     apr_size_t k;
 
     apr_thread_mutex_lock(p->lock);
@@ -173,9 +175,13 @@ static void consume(strata_pipe_t *p, apr_size_t n)
         p->paused = 0;
         if (p->wwaiting)
             apr_thread_cond_signal(p->writable);
+        fn = p->on_writable;
+        baton = p->wbaton;
     }
     apr_thread_mutex_unlock(p->lock);
     strata__chunk_put(p->cp, drop);
+    if (fn != NULL)
+        fn(baton, p);
 }
 
 /* ---- the reader calls --------------------------------------------------- */
@@ -408,6 +414,8 @@ apr_status_t strata_pipe_advance(strata_pipe_t *p, apr_size_t consumed,
 apr_status_t strata_pipe_close_reader(strata_pipe_t *p)
 {
     strata__chunk_t *drop = NULL, *t, *c;
+    strata_pipe_writable_fn *fn = NULL;
+    void *baton = NULL;
 
     if (p == NULL)
         return APR_EINVAL;
@@ -431,8 +439,12 @@ apr_status_t strata_pipe_close_reader(strata_pipe_t *p)
         p->paused = 0;
         apr_thread_cond_broadcast(p->writable);
         apr_thread_cond_broadcast(p->readable);
+        fn = p->on_writable;
+        baton = p->wbaton;
     }
     apr_thread_mutex_unlock(p->lock);
     strata__chunk_put(p->cp, drop);
+    if (fn != NULL)
+        fn(baton, p);
     return APR_SUCCESS;
 }

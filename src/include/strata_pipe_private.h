@@ -56,6 +56,8 @@ struct strata_pipe_t {
     apr_interval_time_t timeout;
     strata_pipe_data_fn *on_data;
     void *baton;
+    strata_pipe_writable_fn *on_writable;   /* (lock) */
+    void *wbaton;                            /* (lock) */
 };
 
 /* pipe.c: copy @len bytes in and publish them (strata_pipe_write without
