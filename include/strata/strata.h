@@ -14,5 +14,6 @@
 #include "strata/pipe.h"
 #include "strata/compress.h"
 #include "strata/net.h"
+#include "strata/executor.h"
 
 #endif /* STRATA_H */

@@ -2,6 +2,7 @@
  * errors.c -- strata_strerror() and the version string.
  */
 #include "strata_private.h"
+#include "strata/executor.h"
 #include <apr_strings.h>
 
 static const char *const strata_messages[] = {
@@ -20,6 +21,14 @@ static const char *const strata_net_messages[] = {
     /* STRATA_ECUT   */ "connection cut by the server (idle or stopping)",
 };
 
+/* Codes of the executor and async streams (strata/executor.h). */
+static const char *const strata_async_messages[] = {
+    /* STRATA_ECANCELED  */ "operation cancelled before it started",
+};
+#define STRATA__ASYNC_FIRST STRATA_ECANCELED
+#define STRATA__ASYNC_COUNT \
+    (sizeof(strata_async_messages) / sizeof(strata_async_messages[0]))
+
 char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
 {
     if (buf == NULL || bufsize == 0)
@@ -30,6 +39,12 @@ char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
     }
     if (status > STRATA_START_ERROR && status <= STRATA_LAST_ERROR) {
         apr_cpystrn(buf, strata_messages[status - STRATA_START_ERROR - 1],
+                    bufsize);
+        return buf;
+    }
+    if (status >= STRATA__ASYNC_FIRST
+        && status < STRATA__ASYNC_FIRST + (apr_status_t)STRATA__ASYNC_COUNT) {
+        apr_cpystrn(buf, strata_async_messages[status - STRATA__ASYNC_FIRST],
                     bufsize);
         return buf;
     }
