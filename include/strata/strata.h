@@ -14,6 +14,7 @@
 #include "strata/pipe.h"
 #include "strata/compress.h"
 #include "strata/net.h"
+#include "strata/tcp_server.h"
 #include "strata/executor.h"
 
 #endif /* STRATA_H */

@@ -6,6 +6,7 @@
  */
 #include "strata_private.h"
 #include "strata_net_os.h"
+#include "strata_net_private.h"
 #include <apr_strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ typedef struct sock_stream_t {
     strata_stream_t base;        /* must be first */
     apr_socket_t *sock;
     int own;                     /* close sock with the stream */
+    int nb;                      /* non-blocking socket (the server's) */
     volatile apr_uint32_t rd_shut;
 } sock_stream_t;
 
@@ -35,6 +37,8 @@ static apr_status_t sock_call(sock_stream_t *ss, int wr, void *buf,
         return APR_SUCCESS;
     if (!wr && apr_atomic_read32(&ss->rd_shut))
         return STRATA_ECLOSED;
+    if (ss->nb)
+        flags |= STRATA_MSG_DONTWAIT | STRATA__MSG_NONBLOCKING;
     rv = wr ? strata__os_sock_send(ss->sock, buf, len, flags, n)
             : strata__os_sock_recv(ss->sock, buf, len, flags, n);
     if (APR_STATUS_IS_EAGAIN(rv) && !(flags & STRATA_MSG_DONTWAIT))
@@ -107,6 +111,55 @@ apr_status_t strata_socket_wrap(strata_stream_t **out, apr_socket_t *sock,
     strata_stream_ready(s);
     *out = s;
     return APR_SUCCESS;
+}
+
+apr_status_t strata__socket_wrap_nb(strata_stream_t **out, apr_socket_t *sock,
+                                    apr_pool_t *pool)
+{
+    strata_stream_t *s;
+    apr_status_t rv;
+
+    if ((rv = strata_stream_alloc(&s, &sock_type, NULL, 0, pool))
+            != APR_SUCCESS)
+        return rv;
+    if ((rv = apr_socket_timeout_set(sock, 0)) != APR_SUCCESS
+        || (rv = strata__os_sock_prepare(sock)) != APR_SUCCESS)
+        return rv;
+    ((sock_stream_t *)s)->sock = sock;
+    ((sock_stream_t *)s)->own = 1;
+    ((sock_stream_t *)s)->nb = 1;
+    strata_stream_ready(s);
+    *out = s;
+    return APR_SUCCESS;
+}
+
+apr_status_t strata__socket_sendv(strata_stream_t *s, const strata__iov_t *iov,
+                                  int niov, apr_size_t *n)
+{
+    strata__iov_t v[STRATA__IOV_MAX];
+    apr_size_t want = 0, grant, left, moved = 0;
+    apr_status_t rv;
+    int i, k = 0;
+
+    *n = 0;
+    if (niov > STRATA__IOV_MAX)
+        niov = STRATA__IOV_MAX;
+    for (i = 0; i < niov; i++)
+        want += iov[i].len;
+    if ((rv = strata__io_begin(s, STRATA__DIR_WRITE, want, &grant))
+            != APR_SUCCESS)
+        return rv;
+    for (left = grant, i = 0; i < niov && left > 0; i++, k++) {
+        v[k] = iov[i];
+        if (v[k].len > left)
+            v[k].len = left;
+        left -= v[k].len;
+    }
+    rv = k > 0 ? strata__os_sock_sendv(((sock_stream_t *)s)->sock, v, k, &moved)
+               : APR_SUCCESS;
+    strata__io_end(s, STRATA__DIR_WRITE, grant, moved);
+    *n = moved;
+    return rv;
 }
 
 static apr_status_t set_opts(apr_socket_t *sock, const strata_tcp_opts_t *o)
