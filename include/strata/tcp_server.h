@@ -141,11 +141,13 @@ typedef struct strata_tcp_server_opts_t {
 typedef struct strata_tcp_server_stats_t {
     apr_uint64_t accepted;       /**< connections accepted, ever */
     apr_uint64_t active;         /**< open now */
-    apr_uint64_t closed;         /**< finished normally */
+    apr_uint64_t closed;         /**< finished normally ("closed") */
     apr_uint64_t reset;          /**< reset by the peer */
     apr_uint64_t idle;           /**< cut by the idle timeout */
     apr_uint64_t cut;            /**< cut by strata_tcp_server_stop() */
-    apr_uint64_t failed;         /**< handlers that returned an error */
+    apr_uint64_t failed;         /**< handlers that returned an error (their
+                                      connections end as "error", or as "cut"
+                                      / "idle" when that made them fail) */
     apr_uint64_t refused;        /**< refused by the accept hook */
     apr_uint64_t paused;         /**< times the limit stopped accepting */
 } strata_tcp_server_stats_t;

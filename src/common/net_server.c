@@ -58,8 +58,8 @@ void strata__server_conn_gone(strata_tcp_conn_t *c)
         srv->st.cut++;
     else if (strcmp(how, "refused") == 0)
         srv->st.refused++;
-    else
-        srv->st.closed++;
+    else if (strcmp(how, "closed") == 0)
+        srv->st.closed++;         /* "error": counted in failed already */
     srv->active--;
     resume = srv->accept_paused && srv->active < srv->o.max_conns;
     if (resume) {
