@@ -263,6 +263,7 @@ static void server_stream_handler_stacks_decorators(void)
 /* ---- graceful stop ------------------------------------------------------------ */
 
 #define REPLY (256 * 1024)
+static char reply_data[REPLY];   /* filled before the server starts */
 
 typedef struct stop_client_t {
     strata_tcp_server_t *srv;
@@ -275,7 +276,6 @@ typedef struct stop_client_t {
 static apr_status_t slow_reply(void *baton, strata_tcp_conn_t *c,
                                strata_stream_t *s)
 {
-    static char data[REPLY];
     char buf[256];
     apr_size_t n;
     apr_status_t rv;
@@ -285,8 +285,7 @@ static apr_status_t slow_reply(void *baton, strata_tcp_conn_t *c,
     if (rv != APR_EOF)
         return rv;
     apr_sleep(apr_time_from_msec(300));
-    strata_test_fill(data, REPLY, 7);
-    return strata_write_all(s, data, REPLY, NULL);
+    return strata_write_all(s, reply_data, REPLY, NULL);
 }
 
 static void *APR_THREAD_FUNC stop_client_main(apr_thread_t *t, void *arg)
@@ -295,7 +294,6 @@ static void *APR_THREAD_FUNC stop_client_main(apr_thread_t *t, void *arg)
     apr_pool_t *pool;
     strata_stream_t *c = NULL;
     strata_tcp_opts_t o;
-    static char expect[REPLY];
     char *got;
     apr_size_t len = 0;
 
@@ -311,9 +309,8 @@ static void *APR_THREAD_FUNC stop_client_main(apr_thread_t *t, void *arg)
     if (sc->rv == APR_SUCCESS)
         sc->rv = strata_test_read_all(c, 16384, pool, &got, &len);
     sc->got = len;
-    strata_test_fill(expect, REPLY, 7);
     sc->ok = sc->rv == APR_SUCCESS && len == REPLY
-             && memcmp(got, expect, REPLY) == 0;
+             && memcmp(got, reply_data, REPLY) == 0;
     apr_pool_destroy(pool);
     apr_thread_exit(t, APR_SUCCESS);
     return NULL;
@@ -333,6 +330,7 @@ static void server_graceful_stop_finishes_transfers(void)
     int i, ok = 0;
 
     memset(&o, 0, sizeof(o));
+    strata_test_fill(reply_data, REPLY, 7);
     o.on_stream = slow_reply;
     o.executor = executor(K);
     o.out_limit = 32 * 1024;     /* the reply needs the reactor to drain */

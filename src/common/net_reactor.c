@@ -54,7 +54,7 @@ void strata__reactor_push_done(strata_tcp_conn_t *c, apr_status_t rv)
      * inbox, which waits for this lock; c is not touched after it. */
     apr_thread_mutex_lock(r->qlock);
     c->handler_rv = rv;
-    apr_atomic_set32(&c->handler_done, 1);
+    c->handler_done = 1;
     if (!c->queued) {
         c->queued = 1;
         c->qnext = NULL;
@@ -112,9 +112,16 @@ static void inbox_remove(strata_tcp_conn_t *c)
     apr_thread_mutex_unlock(r->qlock);
 }
 
+/* Has the stream handler returned?  Read under the inbox lock, which
+ * push_done held while storing its status. */
 static int handler_done(strata_tcp_conn_t *c)
 {
-    return apr_atomic_read32(&c->handler_done) != 0;
+    int done;
+
+    apr_thread_mutex_lock(c->r->qlock);
+    done = c->handler_done != 0;
+    apr_thread_mutex_unlock(c->r->qlock);
+    return done;
 }
 
 /* ---- registration and the connection list --------------------------------- */
@@ -441,7 +448,7 @@ static void conn_begin(strata__reactor_t *r, strata_tcp_conn_t *c)
     }
     set_reg(c, APR_POLLIN);
     if ((rv = strata__conn_start_stream(c)) != APR_SUCCESS) {
-        apr_atomic_set32(&c->handler_done, 1);
+        c->handler_done = 1;     /* no worker has it */
         c->handler_rv = rv;
         count_failure(c, rv);
         conn_kill(c, "error", rv);

@@ -50,8 +50,8 @@ struct strata_tcp_conn_t {
     int told_stopping;               /* EV_STOPPING delivered (R) */
     int dead;                        /* socket closed (R) */
     int buried;                      /* in r->grave (R) */
-    volatile apr_uint32_t handler_done;  /* stream handler returned (A) */
-    apr_status_t handler_rv;
+    int handler_done;                /* stream handler returned (r->qlock) */
+    apr_status_t handler_rv;         /* its status (r->qlock) */
     const char *how;
     apr_status_t status;
     /* event handlers' logical counts and meters (R) */
