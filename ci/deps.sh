@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS="build-essential clang cmake pkg-config git
       libapr1-dev libaprutil1-dev zlib1g-dev libbz2-dev liblzma-dev
-      libzstd-dev libcunit1-dev valgrind
+      libzstd-dev libcunit1-dev valgrind libuv1-dev prometheus curl
       gzip bzip2 xz-utils zstd pigz bsdutils bc"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
