@@ -251,7 +251,11 @@ static void tcp_reset_is_distinct_from_eof(void)
     make_pair(&p, NULL);
     ASSERT_RV(APR_SUCCESS, strata_socket_abort(p.server));
     CU_ASSERT(strata_stream_is_closed(p.server));
-    ASSERT_RV(STRATA_ERESET, strata_read(p.client, buf, sizeof(buf), &n));
+    rv = strata_read(p.client, buf, sizeof(buf), &n);
+    if (strata_test_on_wine())   /* wine's closesocket ignores linger 0 */
+        CU_ASSERT(rv == STRATA_ERESET || rv == APR_EOF);
+    else
+        ASSERT_RV(STRATA_ERESET, rv);
     CU_ASSERT_EQUAL(n, 0);
     strata_stream_counts(p.client, &c);
     CU_ASSERT_EQUAL(c.read_ops, 1);

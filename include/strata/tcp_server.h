@@ -241,9 +241,11 @@ STRATA_API void *strata_tcp_conn_get_data(strata_tcp_conn_t *c);
 
 /**
  * Make the connection also feed a tenant's @a wire and/or @a logical meter
- * (either may be NULL), from now on.  Call from on_accept or from the
- * handler (event handlers on any event; stream handlers before their first
- * read or write).  STRATA_ELIMIT when too many meters are attached.
+ * (either may be NULL), from now on.  Call from on_accept or an event
+ * handler (any event); a stream handler may attach a @a logical meter only
+ * (before its first read or write), since the wire belongs to the reactor.
+ * STRATA_ELIMIT when too many meters are attached; APR_EINVAL for a wire
+ * meter from a stream handler's worker.
  */
 STRATA_API apr_status_t strata_tcp_conn_attach_meter(strata_tcp_conn_t *c,
                                                      strata_meter_t *wire,

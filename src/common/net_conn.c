@@ -146,6 +146,7 @@ static apr_status_t stream_task(void *arg, void **result)
 
 apr_status_t strata__conn_start_stream(strata_tcp_conn_t *c)
 {
+    c->handler_started = 1;      /* before the worker can see c */
     return strata_executor_submit(c->srv->o.executor, stream_task, c, NULL);
 }
 
@@ -256,7 +257,7 @@ apr_status_t strata_tcp_conn_attach_meter(strata_tcp_conn_t *c,
     apr_status_t rv = APR_SUCCESS;
     int i;
 
-    if (c == NULL)
+    if (c == NULL || (wire != NULL && c->handler_started))
         return APR_EINVAL;
     if (wire != NULL
         && (rv = strata_stream_attach_meter(c->wire, wire)) != APR_SUCCESS)

@@ -50,6 +50,7 @@ struct strata_tcp_conn_t {
     int told_stopping;               /* EV_STOPPING delivered (R) */
     int dead;                        /* socket closed (R) */
     int buried;                      /* in r->grave (R) */
+    int handler_started;             /* stream handler queued (set before) */
     int handler_done;                /* stream handler returned (r->qlock) */
     apr_status_t handler_rv;         /* its status (r->qlock) */
     const char *how;
