@@ -245,22 +245,24 @@ static void tcp_reset_is_distinct_from_eof(void)
     char buf[8];
     apr_size_t n = 7;
     strata_counts_t c;
-    apr_status_t rv = APR_SUCCESS;
+    apr_status_t rv;
     int i;
 
     make_pair(&p, NULL);
     ASSERT_RV(APR_SUCCESS, strata_socket_abort(p.server));
     CU_ASSERT(strata_stream_is_closed(p.server));
     rv = strata_read(p.client, buf, sizeof(buf), &n);
-    if (strata_test_on_wine())   /* wine's closesocket ignores linger 0 */
+    if (strata_test_on_wine()) { /* wine's closesocket ignores linger 0 */
         CU_ASSERT(rv == STRATA_ERESET || rv == APR_EOF);
-    else
+    } else {
         ASSERT_RV(STRATA_ERESET, rv);
+    }
     CU_ASSERT_EQUAL(n, 0);
     strata_stream_counts(p.client, &c);
     CU_ASSERT_EQUAL(c.read_ops, 1);
     CU_ASSERT_EQUAL(c.read_bytes, 0);
     /* Writing to a reset connection: an error, never SIGPIPE. */
+    rv = APR_SUCCESS;
     for (i = 0; i < 4 && rv == APR_SUCCESS; i++)
         rv = strata_write(p.client, "zz", 2, &n);
     ASSERT_RV(STRATA_ERESET, rv);
