@@ -13,7 +13,7 @@
  * STRATA_BENCH_NET_MS (measured milliseconds per run, default 1000),
  * STRATA_BENCH_NET_IDLE (idle connections, default 10000),
  * STRATA_BENCH_NET_REACTORS (reactors of the strata servers, default 0:
- * one per CPU).
+ * one per CPU), STRATA_BENCH_NET_ONLY (raw, echo or idle: that part only).
  */
 #include "bench_util.h"
 #include "strata/strata.h"
@@ -26,6 +26,7 @@
 #include <apr_portable.h>
 #include <apr_thread_proc.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -112,8 +113,21 @@ static void *APR_THREAD_FUNC xfer_reader(apr_thread_t *t, void *arg)
     return NULL;
 }
 
+/* CPU seconds (user + system) this process has used. */
+static double cpu_now(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
+           + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static double last_cpu;          /* CPU seconds of the last xfer_run */
+
 static double xfer_run(xfer_t *x, int use_strata, apr_pool_t *pool)
 {
+    double c0 = cpu_now(), mbs;
     static char buf[XFER_MSG];
     apr_thread_t *th;
     apr_status_t trv;
@@ -137,7 +151,9 @@ static double xfer_run(xfer_t *x, int use_strata, apr_pool_t *pool)
         }
     }
     apr_thread_join(&trv, th);
-    return (double)x->total / (bench_now() - t0) / 1e6;
+    mbs = (double)x->total / (bench_now() - t0) / 1e6;
+    last_cpu = cpu_now() - c0;
+    return mbs;
 }
 
 static void bench_stream_vs_raw(int reps, apr_pool_t *pool)
@@ -145,7 +161,7 @@ static void bench_stream_vs_raw(int reps, apr_pool_t *pool)
     apr_socket_t *lsn;
     apr_sockaddr_t *sa;
     xfer_t x;
-    double s[MAX_REPS], p[MAX_REPS];
+    double s[MAX_REPS], p[MAX_REPS], cs[MAX_REPS], cp[MAX_REPS];
     int i;
 
     apr_sockaddr_info_get(&sa, "127.0.0.1", APR_INET, 0, 0, pool);
@@ -166,15 +182,22 @@ static void bench_stream_vs_raw(int reps, apr_pool_t *pool)
     for (i = 0; i < reps; i++) {
         if (i % 2 == 0) {
             s[i] = xfer_run(&x, 1, pool);
+            cs[i] = (double)(x.total >> 20) / last_cpu;
             p[i] = xfer_run(&x, 0, pool);
+            cp[i] = (double)(x.total >> 20) / last_cpu;
         } else {
             p[i] = xfer_run(&x, 0, pool);
+            cp[i] = (double)(x.total >> 20) / last_cpu;
             s[i] = xfer_run(&x, 1, pool);
+            cs[i] = (double)(x.total >> 20) / last_cpu;
         }
     }
     printf("INFO stream_vs_raw: %lu MiB per run in %d-byte sends and recvs\n",
            (unsigned long)(x.total >> 20), XFER_MSG);
     row("socket_stream_vs_raw_calls", "MB/s", s, p, reps, "raw", 0.95);
+    /* The same runs per CPU second: what the layer costs, whatever else
+     * the machine is doing. */
+    row("socket_stream_vs_raw_cpu", "MiB/cpu-s", cs, cp, reps, "raw", 0.95);
     strata_close(x.sa);
     strata_close(x.sb);
     apr_socket_close(x.b);
@@ -522,6 +545,7 @@ int main(int argc, const char *const *argv)
     int reps = (int)bench_env_size("STRATA_BENCH_NET_REPS", 5);
     double seconds = (double)bench_env_size("STRATA_BENCH_NET_MS", 1000) / 1000;
     int idle = (int)bench_env_size("STRATA_BENCH_NET_IDLE", 10000);
+    const char *only = getenv("STRATA_BENCH_NET_ONLY");
 
     if (reps > MAX_REPS)
         reps = MAX_REPS;
@@ -529,16 +553,20 @@ int main(int argc, const char *const *argv)
         reps = 1;
     signal(SIGPIPE, SIG_IGN);
     /* The children are forked before this process makes any thread. */
+    if (only == NULL || strcmp(only, "echo") == 0) {
 #ifdef STRATA_BENCH_HAVE_UV
-    bench_echo(100, reps, seconds);
-    bench_echo(1000, reps, seconds);
+        bench_echo(100, reps, seconds);
+        bench_echo(1000, reps, seconds);
 #else
-    printf("SKIP echo rows: built without libuv (libuv1-dev)\n");
+        printf("SKIP echo rows: built without libuv (libuv1-dev)\n");
 #endif
-    bench_idle(idle);
+    }
+    if (only == NULL || strcmp(only, "idle") == 0)
+        bench_idle(idle);
     apr_app_initialize(&argc, &argv, NULL);
     apr_pool_create(&pool, NULL);
-    bench_stream_vs_raw(reps, pool);
+    if (only == NULL || strcmp(only, "raw") == 0)
+        bench_stream_vs_raw(reps, pool);
     apr_pool_destroy(pool);
     apr_terminate();
     return 0;

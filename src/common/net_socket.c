@@ -14,6 +14,7 @@
 typedef struct sock_stream_t {
     strata_stream_t base;        /* must be first */
     apr_socket_t *sock;
+    strata__sock_t h;            /* its OS handle */
     int own;                     /* close sock with the stream */
     int nb;                      /* non-blocking socket (the server's) */
     volatile apr_uint32_t rd_shut;
@@ -26,6 +27,16 @@ static sock_stream_t *as_sock(strata_stream_t *s)
     return s != NULL && s->type == &sock_type ? (sock_stream_t *)s : NULL;
 }
 
+/* Set by strata_socket_shutdown_read(), maybe on another thread. */
+static int rd_shut(sock_stream_t *ss)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __atomic_load_n(&ss->rd_shut, __ATOMIC_RELAXED) != 0;
+#else
+    return apr_atomic_read32(&ss->rd_shut) != 0;
+#endif
+}
+
 /* One system call.  On a blocking socket "would block" can only mean the
  * kernel timeout passed; with DONTWAIT it means "not now". */
 static apr_status_t sock_call(sock_stream_t *ss, int wr, void *buf,
@@ -35,12 +46,12 @@ static apr_status_t sock_call(sock_stream_t *ss, int wr, void *buf,
 
     if (len == 0)
         return APR_SUCCESS;
-    if (!wr && apr_atomic_read32(&ss->rd_shut))
+    if (!wr && rd_shut(ss))
         return STRATA_ECLOSED;
     if (ss->nb)
         flags |= STRATA_MSG_DONTWAIT | STRATA__MSG_NONBLOCKING;
-    rv = wr ? strata__os_sock_send(ss->sock, buf, len, flags, n)
-            : strata__os_sock_recv(ss->sock, buf, len, flags, n);
+    rv = wr ? strata__os_sock_send(ss->h, buf, len, flags, n)
+            : strata__os_sock_recv(ss->h, buf, len, flags, n);
     if (APR_STATUS_IS_EAGAIN(rv) && !(flags & STRATA_MSG_DONTWAIT))
         rv = APR_TIMEUP;
     return rv;
@@ -107,6 +118,7 @@ apr_status_t strata_socket_wrap(strata_stream_t **out, apr_socket_t *sock,
         return rv;
     ss = (sock_stream_t *)s;
     ss->sock = sock;
+    ss->h = strata__os_sock_handle(sock);
     ss->own = (flags & STRATA_SOCKET_OWN) != 0;
     strata_stream_ready(s);
     *out = s;
@@ -126,6 +138,7 @@ apr_status_t strata__socket_wrap_nb(strata_stream_t **out, apr_socket_t *sock,
         || (rv = strata__os_sock_prepare(sock)) != APR_SUCCESS)
         return rv;
     ((sock_stream_t *)s)->sock = sock;
+    ((sock_stream_t *)s)->h = strata__os_sock_handle(sock);
     ((sock_stream_t *)s)->own = 1;
     ((sock_stream_t *)s)->nb = 1;
     strata_stream_ready(s);
@@ -155,7 +168,7 @@ apr_status_t strata__socket_sendv(strata_stream_t *s, const strata__iov_t *iov,
             v[k].len = left;
         left -= v[k].len;
     }
-    rv = k > 0 ? strata__os_sock_sendv(((sock_stream_t *)s)->sock, v, k, &moved)
+    rv = k > 0 ? strata__os_sock_sendv(((sock_stream_t *)s)->h, v, k, &moved)
                : APR_SUCCESS;
     strata__io_end(s, STRATA__DIR_WRITE, grant, moved);
     *n = moved;

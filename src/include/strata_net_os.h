@@ -25,6 +25,11 @@ typedef struct strata__iov_t {
 /* Most segments strata__os_sock_sendv() sends in one call. */
 #define STRATA__IOV_MAX 16
 
+/* The OS handle of a socket (a descriptor or a SOCKET), looked up once so
+ * the data path does not call into APR for it. */
+typedef apr_uintptr_t strata__sock_t;
+strata__sock_t strata__os_sock_handle(apr_socket_t *s);
+
 /* Keep sends on @s from raising SIGPIPE (SO_NOSIGPIPE where it exists). */
 apr_status_t strata__os_sock_prepare(apr_socket_t *s);
 
@@ -37,15 +42,15 @@ apr_status_t strata__os_sock_timeouts(apr_socket_t *s, apr_interval_time_t rd,
 #define STRATA__MSG_NONBLOCKING 0x100u
 
 /* recv/send with STRATA_MSG_PEEK, _OOB, _DONTWAIT. */
-apr_status_t strata__os_sock_recv(apr_socket_t *s, void *buf, apr_size_t len,
+apr_status_t strata__os_sock_recv(strata__sock_t s, void *buf, apr_size_t len,
                                   unsigned flags, apr_size_t *n);
-apr_status_t strata__os_sock_send(apr_socket_t *s, const void *buf,
+apr_status_t strata__os_sock_send(strata__sock_t s, const void *buf,
                                   apr_size_t len, unsigned flags,
                                   apr_size_t *n);
 
 /* One gathered send of up to STRATA__IOV_MAX segments on a non-blocking
  * socket. */
-apr_status_t strata__os_sock_sendv(apr_socket_t *s, const strata__iov_t *iov,
+apr_status_t strata__os_sock_sendv(strata__sock_t s, const strata__iov_t *iov,
                                    int niov, apr_size_t *n);
 
 /* Arrange for close to send a reset (SO_LINGER on, 0 seconds). */

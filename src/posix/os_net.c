@@ -45,6 +45,11 @@ static int os_flags(unsigned flags)
     return f;
 }
 
+strata__sock_t strata__os_sock_handle(apr_socket_t *s)
+{
+    return (strata__sock_t)sock_fd(s);
+}
+
 apr_status_t strata__os_sock_prepare(apr_socket_t *s)
 {
     int fd = sock_fd(s);
@@ -81,14 +86,14 @@ apr_status_t strata__os_sock_timeouts(apr_socket_t *s, apr_interval_time_t rd,
     return APR_SUCCESS;
 }
 
-apr_status_t strata__os_sock_recv(apr_socket_t *s, void *buf, apr_size_t len,
+apr_status_t strata__os_sock_recv(strata__sock_t s, void *buf, apr_size_t len,
                                   unsigned flags, apr_size_t *n)
 {
     ssize_t r;
 
     *n = 0;
     do {
-        r = recv(sock_fd(s), buf, len, os_flags(flags));
+        r = recv((int)s, buf, len, os_flags(flags));
     } while (r < 0 && errno == EINTR);
     if (r < 0)
         return map_errno(errno);
@@ -98,7 +103,7 @@ apr_status_t strata__os_sock_recv(apr_socket_t *s, void *buf, apr_size_t len,
     return APR_SUCCESS;
 }
 
-apr_status_t strata__os_sock_send(apr_socket_t *s, const void *buf,
+apr_status_t strata__os_sock_send(strata__sock_t s, const void *buf,
                                   apr_size_t len, unsigned flags,
                                   apr_size_t *n)
 {
@@ -106,7 +111,7 @@ apr_status_t strata__os_sock_send(apr_socket_t *s, const void *buf,
 
     *n = 0;
     do {
-        r = send(sock_fd(s), buf, len, os_flags(flags & ~STRATA_MSG_PEEK));
+        r = send((int)s, buf, len, os_flags(flags & ~STRATA_MSG_PEEK));
     } while (r < 0 && errno == EINTR);
     if (r < 0)
         return map_errno(errno);
@@ -114,7 +119,7 @@ apr_status_t strata__os_sock_send(apr_socket_t *s, const void *buf,
     return APR_SUCCESS;
 }
 
-apr_status_t strata__os_sock_sendv(apr_socket_t *s, const strata__iov_t *iov,
+apr_status_t strata__os_sock_sendv(strata__sock_t s, const strata__iov_t *iov,
                                    int niov, apr_size_t *n)
 {
     struct iovec v[STRATA__IOV_MAX];
@@ -133,7 +138,7 @@ apr_status_t strata__os_sock_sendv(apr_socket_t *s, const strata__iov_t *iov,
     msg.msg_iov = v;
     msg.msg_iovlen = niov;
     do {
-        r = sendmsg(sock_fd(s), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        r = sendmsg((int)s, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     } while (r < 0 && errno == EINTR);
     if (r < 0)
         return map_errno(errno);

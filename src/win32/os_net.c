@@ -36,6 +36,11 @@ static int os_flags(unsigned flags)
     return f;
 }
 
+strata__sock_t strata__os_sock_handle(apr_socket_t *s)
+{
+    return (strata__sock_t)sock_of(s);
+}
+
 apr_status_t strata__os_sock_prepare(apr_socket_t *s)
 {
     (void)s;                     /* no SIGPIPE on Windows */
@@ -78,16 +83,16 @@ static int clamp_len(apr_size_t len)
     return len > 0x7fffffff ? 0x7fffffff : (int)len;
 }
 
-apr_status_t strata__os_sock_recv(apr_socket_t *s, void *buf, apr_size_t len,
+apr_status_t strata__os_sock_recv(strata__sock_t s, void *buf, apr_size_t len,
                                   unsigned flags, apr_size_t *n)
 {
     int r;
 
     *n = 0;
     if ((flags & (STRATA_MSG_DONTWAIT | STRATA__MSG_NONBLOCKING))
-            == STRATA_MSG_DONTWAIT && !ready_now(sock_of(s), 0))
+            == STRATA_MSG_DONTWAIT && !ready_now((SOCKET)s, 0))
         return APR_EAGAIN;
-    r = recv(sock_of(s), buf, clamp_len(len), os_flags(flags));
+    r = recv((SOCKET)s, buf, clamp_len(len), os_flags(flags));
     if (r == SOCKET_ERROR)
         return map_wsa(WSAGetLastError());
     if (r == 0)
@@ -96,7 +101,7 @@ apr_status_t strata__os_sock_recv(apr_socket_t *s, void *buf, apr_size_t len,
     return APR_SUCCESS;
 }
 
-apr_status_t strata__os_sock_send(apr_socket_t *s, const void *buf,
+apr_status_t strata__os_sock_send(strata__sock_t s, const void *buf,
                                   apr_size_t len, unsigned flags,
                                   apr_size_t *n)
 {
@@ -104,16 +109,16 @@ apr_status_t strata__os_sock_send(apr_socket_t *s, const void *buf,
 
     *n = 0;
     if ((flags & (STRATA_MSG_DONTWAIT | STRATA__MSG_NONBLOCKING))
-            == STRATA_MSG_DONTWAIT && !ready_now(sock_of(s), 1))
+            == STRATA_MSG_DONTWAIT && !ready_now((SOCKET)s, 1))
         return APR_EAGAIN;
-    r = send(sock_of(s), buf, clamp_len(len), os_flags(flags & ~STRATA_MSG_PEEK));
+    r = send((SOCKET)s, buf, clamp_len(len), os_flags(flags & ~STRATA_MSG_PEEK));
     if (r == SOCKET_ERROR)
         return map_wsa(WSAGetLastError());
     *n = (apr_size_t)r;
     return APR_SUCCESS;
 }
 
-apr_status_t strata__os_sock_sendv(apr_socket_t *s, const strata__iov_t *iov,
+apr_status_t strata__os_sock_sendv(strata__sock_t s, const strata__iov_t *iov,
                                    int niov, apr_size_t *n)
 {
     WSABUF v[STRATA__IOV_MAX];
@@ -127,7 +132,7 @@ apr_status_t strata__os_sock_sendv(apr_socket_t *s, const strata__iov_t *iov,
         v[i].buf = (char *)iov[i].base;
         v[i].len = (ULONG)(iov[i].len > 0x7fffffff ? 0x7fffffff : iov[i].len);
     }
-    if (WSASend(sock_of(s), v, (DWORD)niov, &sent, 0, NULL, NULL) != 0)
+    if (WSASend((SOCKET)s, v, (DWORD)niov, &sent, 0, NULL, NULL) != 0)
         return map_wsa(WSAGetLastError());
     *n = sent;
     return APR_SUCCESS;
