@@ -686,6 +686,29 @@ static void server_accept_hook_tenant_meter_and_record(void)
     CU_ASSERT(the_record.last.end >= the_record.last.start);
 }
 
+static void server_ipv6_loopback(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_stream_t *c;
+    char buf[4];
+    apr_size_t n;
+
+    memset(&o, 0, sizeof(o));
+    o.host = "::1";
+    o.on_event = echo_event;
+    if (strata_tcp_server_start(&srv, &o, strata_test_pool) != APR_SUCCESS)
+        return;                  /* no IPv6 here: skipped */
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_tcp_connect(&c, "::1",
+                                                    strata_tcp_server_port(srv),
+                                                    NULL, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(c, "six", 3, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(c, buf, 3, &n));
+    CU_ASSERT(memcmp(buf, "six", 3) == 0);
+    strata_close(c);
+    strata_tcp_server_stop(srv, apr_time_from_sec(1), NULL);
+}
+
 static void server_bad_options(void)
 {
     strata_tcp_server_opts_t o;
@@ -754,6 +777,7 @@ static CU_TestInfo tests[] = {
       server_failing_handler_counted_others_served },
     { "server_accept_hook_tenant_meter_and_record",
       server_accept_hook_tenant_meter_and_record },
+    { "server_ipv6_loopback", server_ipv6_loopback },
     { "server_bad_options", server_bad_options },
     { "server_no_descriptor_leak", server_no_descriptor_leak },
     CU_TEST_INFO_NULL
