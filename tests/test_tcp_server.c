@@ -686,6 +686,48 @@ static void server_accept_hook_tenant_meter_and_record(void)
     CU_ASSERT(the_record.last.end >= the_record.last.start);
 }
 
+static void *APR_THREAD_FUNC destroy_executor(apr_thread_t *t, void *arg)
+{
+    strata_executor_destroy(arg, STRATA_EXECUTOR_CANCEL);
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+static void server_cancelled_stream_handler_ends_connection(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_tcp_server_stats_t st;
+    strata_executor_t *ex;
+    strata_stream_t *busy, *queued;
+    apr_thread_t *th;
+    apr_status_t rv, trv;
+    char buf[4];
+    apr_size_t n;
+
+    apr_atomic_set32(&release_handler, 0);
+    memset(&o, 0, sizeof(o));
+    o.on_stream = lazy_stream;
+    o.executor = ex = executor(1);
+    srv = start(&o);
+    busy = client(srv, strata_test_pool);     /* holds the only worker */
+    queued = client(srv, strata_test_pool);   /* waits in the queue */
+    CU_ASSERT(wait_stats(srv, active_is, 2));
+    apr_sleep(apr_time_from_msec(50));
+    apr_thread_create(&th, NULL, destroy_executor, ex, strata_test_pool);
+    apr_sleep(apr_time_from_msec(100));       /* the queued one is cancelled */
+    apr_atomic_set32(&release_handler, 1);    /* the running one returns */
+    apr_thread_join(&trv, th);
+    rv = strata_read(queued, buf, sizeof(buf), &n);
+    CU_ASSERT(rv == APR_EOF || rv == STRATA_ERESET);
+    rv = strata_read(busy, buf, sizeof(buf), &n);
+    CU_ASSERT(rv == APR_EOF || rv == STRATA_ERESET);
+    CU_ASSERT(wait_stats(srv, active_is, 0));
+    strata_tcp_server_stats(srv, &st);
+    CU_ASSERT_EQUAL(st.failed, 1);            /* the cancelled one */
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+}
+
 static void server_ipv6_loopback(void)
 {
     strata_tcp_server_opts_t o;
@@ -777,6 +819,8 @@ static CU_TestInfo tests[] = {
       server_failing_handler_counted_others_served },
     { "server_accept_hook_tenant_meter_and_record",
       server_accept_hook_tenant_meter_and_record },
+    { "server_cancelled_stream_handler_ends_connection",
+      server_cancelled_stream_handler_ends_connection },
     { "server_ipv6_loopback", server_ipv6_loopback },
     { "server_bad_options", server_bad_options },
     { "server_no_descriptor_leak", server_no_descriptor_leak },

@@ -129,7 +129,9 @@ typedef struct strata_tcp_server_opts_t {
     apr_size_t out_limit;        /**< output pipe bound; 0: 256 KiB */
     strata_tcp_event_fn *on_event;   /**< one of on_event / on_stream */
     strata_tcp_stream_fn *on_stream;
-    strata_executor_t *executor; /**< required with on_stream */
+    /** Required with on_stream; each running stream handler holds one
+     *  worker.  Stop the server before destroying it. */
+    strata_executor_t *executor;
     void *baton;                 /**< passed to every callback */
     strata_tcp_accept_fn *on_accept;   /**< may be NULL */
     strata_tcp_finish_fn *on_finish;   /**< may be NULL */

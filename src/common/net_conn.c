@@ -141,13 +141,42 @@ static apr_status_t stream_task(void *arg, void **result)
     /* What it wrote is sent, then FIN; what it did not read is dropped. */
     strata_close(c->duplex);
     strata__reactor_push_done(c, rv);    /* c is not ours after this */
-    return rv;
+    /* The future's status only tells "ran" from "cancelled"
+     * (stream_task_done), whatever the handler returned. */
+    return APR_SUCCESS;
+}
+
+/* Only for work the executor cancelled before it ran (its destroy with
+ * STRATA_EXECUTOR_CANCEL): end the connection as stream_task would have. */
+static void stream_task_done(strata_future_t *f, void *baton)
+{
+    strata_tcp_conn_t *c = baton;
+
+    if (strata_future_status(f) == STRATA_ECANCELED) {
+        strata_tcp_server_t *srv = c->srv;
+
+        apr_thread_mutex_lock(srv->lock);
+        srv->st.failed++;
+        apr_thread_mutex_unlock(srv->lock);
+        strata__server_log(srv, c, "handler cancelled", STRATA_ECANCELED);
+        strata_close(c->duplex);
+        strata__reactor_push_done(c, STRATA_ECANCELED);
+    }
 }
 
 apr_status_t strata__conn_start_stream(strata_tcp_conn_t *c)
 {
+    strata_future_t *f;
+    apr_status_t rv;
+
     c->handler_started = 1;      /* before the worker can see c */
-    return strata_executor_submit(c->srv->o.executor, stream_task, c, NULL);
+    rv = strata_executor_submit(c->srv->o.executor, stream_task, c, &f);
+    if (rv != APR_SUCCESS)
+        return rv;
+    /* c may be gone once the callback has run: nothing touches it after. */
+    strata_future_then(f, stream_task_done, c);
+    strata_future_release(f);
+    return APR_SUCCESS;
 }
 
 /* ---- event handlers' logical counts ----------------------------------------------- */
