@@ -417,14 +417,14 @@ static void server_idle_cuts_slowloris_serves_others(void)
 
     memset(&o, 0, sizeof(o));
     o.on_event = echo_event;
-    o.idle_timeout = apr_time_from_msec(300);
+    o.idle_timeout = apr_time_from_msec(500);
     srv = start(&o);
     for (i = 0; i < SLOW; i++) {
         slow[i] = client(srv, strata_test_pool);
         ASSERT_RV(APR_SUCCESS, strata_write_all(slow[i], "G", 1, NULL));
     }
     good = client(srv, strata_test_pool);
-    end = apr_time_now() + apr_time_from_msec(900);
+    end = apr_time_now() + apr_time_from_msec(1300);
     while (apr_time_now() < end) {          /* a busy client is never idle */
         ASSERT_RV(APR_SUCCESS, strata_write_all(good, "ping", 4, NULL));
         ASSERT_RV(APR_SUCCESS, strata_read_exact(good, buf, 4, &n));
@@ -491,7 +491,7 @@ static void backpressure(int stream_style)
     srv = start(&o);
     c = client(srv, strata_test_pool);
     ASSERT_RV(APR_SUCCESS, strata_socket_set_timeouts(c, 0,
-                                                      apr_time_from_msec(300)));
+                                                      apr_time_from_sec(1)));
     /* Far more than socket buffers and the pipe can hold. */
     for (i = 0; i < 2000 && rv == APR_SUCCESS; i++) {
         rv = strata_write(c, data, sizeof(data), &n);
