@@ -106,6 +106,28 @@ static void tcp_connect_binds_local_address(void)
     apr_socket_close(lsn);
 }
 
+/* "localhost" may resolve to ::1 first: with a listener on 127.0.0.1
+ * only, the connect must go on to the next address. */
+static void tcp_connect_tries_each_address(void)
+{
+    apr_socket_t *lsn;
+    apr_port_t port;
+    strata_stream_t *c, *s;
+    char buf[2];
+    apr_size_t n;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_listen(&lsn, "127.0.0.1", 4,
+                                                    &port, strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_tcp_connect(&c, "localhost", port,
+                                                    NULL, strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_accept(&s, lsn, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(c, "ok", 2, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(s, buf, 2, &n));
+    strata_close(c);
+    strata_close(s);
+    apr_socket_close(lsn);
+}
+
 static void tcp_connect_refused(void)
 {
     apr_socket_t *lsn;
@@ -493,6 +515,7 @@ static CU_TestInfo tests[] = {
     { "tcp_roundtrip_counts_ops_and_bytes", tcp_roundtrip_counts_ops_and_bytes },
     { "tcp_addresses_peer_and_local", tcp_addresses_peer_and_local },
     { "tcp_connect_binds_local_address", tcp_connect_binds_local_address },
+    { "tcp_connect_tries_each_address", tcp_connect_tries_each_address },
     { "tcp_connect_refused", tcp_connect_refused },
     { "tcp_connect_timeout_full_backlog", tcp_connect_timeout_full_backlog },
     { "tcp_read_timeout_is_timeup_one_op", tcp_read_timeout_is_timeup_one_op },
