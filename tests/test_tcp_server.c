@@ -203,6 +203,77 @@ static void server_stream_echo_many_clients(void)
     CU_ASSERT_EQUAL(st.failed, 0);
 }
 
+/* ---- a large echo: backpressure both ways, then EOF ------------------------- */
+
+#define BIG (24 * 1024 * 1024 + 123)
+static char big_data[BIG];
+
+typedef struct big_writer_t {
+    strata_stream_t *c;
+    apr_status_t rv;
+} big_writer_t;
+
+static void *APR_THREAD_FUNC big_writer_main(apr_thread_t *t, void *arg)
+{
+    big_writer_t *w = arg;
+
+    w->rv = strata_write_all(w->c, big_data, BIG, NULL);
+    if (w->rv == APR_SUCCESS)
+        w->rv = strata_shutdown_write(w->c);
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+static void big_echo(strata_tcp_server_opts_t *o)
+{
+    strata_tcp_server_t *srv;
+    big_writer_t w;
+    apr_thread_t *th;
+    apr_status_t trv;
+    char *got;
+    apr_size_t len = 0;
+
+    strata_test_fill(big_data, BIG, 99);
+    srv = start(o);
+    w.c = client(srv, strata_test_pool);
+    /* More than the kernel buffers hold, and a late reader: the server's
+     * output stalls, its handler meets a full output, its input fills and
+     * it stops reading -- then everything must still come back. */
+    apr_thread_create(&th, NULL, big_writer_main, &w, strata_test_pool);
+    apr_sleep(apr_time_from_msec(300));
+    ASSERT_RV(APR_SUCCESS, strata_test_read_all(w.c, 65536, strata_test_pool,
+                                                &got, &len));
+    apr_thread_join(&trv, th);
+    ASSERT_RV(APR_SUCCESS, w.rv);
+    CU_ASSERT_EQUAL(len, BIG);
+    CU_ASSERT(len == BIG && memcmp(got, big_data, BIG) == 0);
+    strata_close(w.c);
+    strata_tcp_server_stop(srv, apr_time_from_sec(2), NULL);
+}
+
+static void server_event_echo_large_with_backpressure(void)
+{
+    strata_tcp_server_opts_t o;
+
+    memset(&o, 0, sizeof(o));
+    o.on_event = echo_event;
+    o.in_limit = 16 * 1024;      /* small bounds: many pauses both ways */
+    o.out_limit = 32 * 1024;
+    big_echo(&o);
+}
+
+static void server_stream_echo_large_with_backpressure(void)
+{
+    strata_tcp_server_opts_t o;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = echo_stream;
+    o.executor = executor(1);
+    o.in_limit = 16 * 1024;
+    o.out_limit = 32 * 1024;
+    big_echo(&o);
+}
+
 /* ---- decorators on the duplex stream ---------------------------------------- */
 
 /* Reads gzip, answers each line upper-cased, in plain text. */
@@ -805,6 +876,10 @@ static void server_no_descriptor_leak(void)
 static CU_TestInfo tests[] = {
     { "server_event_echo_many_clients", server_event_echo_many_clients },
     { "server_stream_echo_many_clients", server_stream_echo_many_clients },
+    { "server_event_echo_large_with_backpressure",
+      server_event_echo_large_with_backpressure },
+    { "server_stream_echo_large_with_backpressure",
+      server_stream_echo_large_with_backpressure },
     { "server_stream_handler_stacks_decorators",
       server_stream_handler_stacks_decorators },
     { "server_graceful_stop_finishes_transfers",

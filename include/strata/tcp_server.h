@@ -56,8 +56,9 @@ typedef struct strata_tcp_conn_t strata_tcp_conn_t;
 /** New input is in strata_tcp_conn_in(). */
 #define STRATA_TCP_EV_DATA     0x02u
 /** The peer finished sending (FIN); the input pipe ends after its bytes.
- *  After this call the server finishes the connection once its output is
- *  sent (the handler may still write during this call). */
+ *  Once the handler returns from this (or a later EV_WRITABLE) call without
+ *  a write left waiting (APR_EAGAIN), the server finishes the connection
+ *  after its output is sent. */
 #define STRATA_TCP_EV_EOF      0x04u
 /** A strata_tcp_conn_write() got APR_EAGAIN and the output has drained. */
 #define STRATA_TCP_EV_WRITABLE 0x08u

@@ -218,7 +218,7 @@ static int call_event(strata_tcp_conn_t *c, unsigned ev)
         return 0;
     }
     if (ev & STRATA_TCP_EV_EOF)
-        c->close_req = 1;
+        c->eof_seen = 1;
     return !c->dead;
 }
 
@@ -382,15 +382,25 @@ static void service(strata_tcp_conn_t *c)
     }
     if (!is_event(c) && handler_done(c))
         c->close_req = 1;
-    if (is_event(c) && c->want_writable
-        && !strata_pipe_writer_paused(c->out)) {
-        c->want_writable = 0;
-        if (!call_event(c, STRATA_TCP_EV_WRITABLE))
+    for (;;) {
+        out_done = flush_out(c, &blocked);
+        if (c->dead)
             return;
+        /* An event handler that met a full output goes on once it drained
+         * (and may fill it again). */
+        if (is_event(c) && c->want_writable
+            && !strata_pipe_writer_paused(c->out)) {
+            c->want_writable = 0;
+            if (!call_event(c, STRATA_TCP_EV_WRITABLE))
+                return;
+            continue;
+        }
+        break;
     }
-    out_done = flush_out(c, &blocked);
-    if (c->dead)
-        return;
+    /* After the peer's FIN, an event handler is done once it no longer
+     * waits to write. */
+    if (is_event(c) && c->eof_seen && !c->want_writable)
+        c->close_req = 1;
     if (!out_done && c->close_req && !blocked
         && strata_pipe_length(c->out) == 0)
         out_done = 1;             /* event handler: nothing left to send */

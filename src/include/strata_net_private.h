@@ -44,6 +44,7 @@ struct strata_tcp_conn_t {
     int isnew;                       /* queued, not yet set up (R) */
     int in_eof;                      /* input ended (R) */
     int close_req;                   /* finish once output is sent (R) */
+    int eof_seen;                    /* event: EV_EOF delivered (R) */
     int wr_shut;                     /* FIN sent (R) */
     apr_time_t linger_until;         /* after FIN: discard input until (R) */
     int want_writable;               /* event: write got EAGAIN (R) */
