@@ -132,9 +132,12 @@ gpid=$pid; gport=$port
 if command -v python3 >/dev/null 2>&1; then
     python3 -c "
 import socket,time,sys
-s=socket.create_connection(('127.0.0.1',$gport)); time.sleep(3)" &
+s=socket.create_connection(('127.0.0.1',$gport))
+s.sendall(b'x'); s.recv(1)   # served: the server has it
+open('connected','w').close(); time.sleep(5)" &
     cpid=$!
-    sleep 0.5
+    i=0
+    while [ ! -f connected ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
     stop $gpid; rc=$?
     check "SIGTERM: exit 0" [ $rc -eq 0 ]
     check "SIGTERM: the idle client was cut" grep -q '"end":"cut"' g.log
