@@ -46,6 +46,22 @@ start() {
     [ -n "$port" ]
 }
 
+wait_grep() {   # wait_grep PATTERN FILE: up to 10 s for PATTERN in FILE
+    i=0
+    while ! grep -q "$1" "$2" 2>/dev/null && [ $i -lt 200 ]; do
+        sleep 0.05; i=$((i + 1))
+    done
+    grep -q "$1" "$2"
+}
+
+wait_lines() {  # wait_lines N FILE: up to 10 s for N lines in FILE
+    i=0
+    while [ "$(wc -l < "$2" | tr -d ' ')" -lt "$1" ] && [ $i -lt 200 ]; do
+        sleep 0.05; i=$((i + 1))
+    done
+    [ "$(wc -l < "$2" | tr -d ' ')" -eq "$1" ]
+}
+
 stop() {   # stop PID: SIGTERM, wait; returns its exit code
     kill -TERM "$1"
     wait "$1"
@@ -74,10 +90,8 @@ check "serve --discard: starts" start disc --listen 127.0.0.1:0 --discard --log 
 dpid=$pid; dport=$port
 "$S" cat -c gzip text -o tcp://127.0.0.1:$dport; rc=$?
 check "cat to tcp:// output with gzip: exit 0" [ $rc -eq 0 ]
-gzip -c < text > text.gz 2>/dev/null
-sleep 0.3
 check "discard: the record counts the gzip bytes on the wire" \
-    grep -q '"wire":{"read_bytes":[1-9]' disc.log
+    wait_grep '"wire":{"read_bytes":[1-9]' disc.log
 
 # ---- echo server, metrics --------------------------------------------------------
 check "serve --echo with --metrics: starts" start echo --listen 127.0.0.1:0 --echo --metrics 127.0.0.1:0 --log echo.log --idle-timeout 5
@@ -116,7 +130,7 @@ fi
 
 # ---- records and graceful stop -----------------------------------------------------
 # Three clients: two cats and the proxy.
-check "one JSON line per connection (file server)" [ "$(wc -l < files.log | tr -d ' ')" -eq 3 ]
+check "one JSON line per connection (file server)" wait_lines 3 files.log
 check "record: peer, wire, logical, end" \
     grep -q '"peer":"127.0.0.1:[0-9]*".*"wire":{"read_bytes":0,.*"write_bytes":500000,.*"logical":.*"end":"closed"' files.log
 if command -v python3 >/dev/null 2>&1; then
