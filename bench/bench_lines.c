@@ -3,6 +3,8 @@
  * glibc getline() on the same file, in lines per second (target >= 1.5x).
  * Data size: STRATA_BENCH_MB (default 64 MiB of lines of 1..120 bytes);
  * STRATA_BENCH_LINES_BUF sets the read buffer (default 64 KiB).
+ * Paired alternation (bench_util.h), timed in process CPU time (both sides
+ * are single-threaded over a cached file); STRATA_BENCH_PAIRS (default 21).
  */
 #include "bench_util.h"
 #include "strata/strata.h"
@@ -21,7 +23,7 @@ typedef struct lines_job_t {
     apr_uint64_t lines, bytes;
 } lines_job_t;
 
-static double run_strata(void *arg)
+static int run_strata(void *arg)
 {
     lines_job_t *j = arg;
     strata_stream_t *f, *b;
@@ -30,10 +32,8 @@ static double run_strata(void *arg)
     apr_uint64_t lines = 0, bytes = 0;
     apr_pool_t *pool;
     apr_status_t rv;
-    double t0, t1;
 
     apr_pool_create(&pool, j->pool);
-    t0 = bench_now();
     if (strata_file_open(&f, j->path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, 0,
                          pool) != APR_SUCCESS
         || strata_buffered_create(&b, f, j->bufsize, 0, STRATA_OWN_INNER, pool) != APR_SUCCESS) {
@@ -45,7 +45,6 @@ static double run_strata(void *arg)
         bytes += n;
     }
     strata_close(b);
-    t1 = bench_now();
     apr_pool_destroy(pool);
     if (rv != APR_EOF
         || (j->lines && (lines != j->lines || bytes != j->bytes))) {
@@ -53,20 +52,18 @@ static double run_strata(void *arg)
                 (unsigned long)lines);
         exit(1);
     }
-    return (double)lines / (t1 - t0);
+    return 0;
 }
 
-static double run_getline(void *arg)
+static int run_getline(void *arg)
 {
     lines_job_t *j = arg;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     apr_uint64_t lines = 0, bytes = 0;
-    double t0, t1;
     FILE *fp;
 
-    t0 = bench_now();
     if ((fp = fopen(j->path, "rb")) == NULL) {
         fprintf(stderr, "bench_lines: cannot open %s\n", j->path);
         exit(1);
@@ -76,7 +73,6 @@ static double run_getline(void *arg)
         bytes += (apr_uint64_t)n;
     }
     fclose(fp);
-    t1 = bench_now();
     free(line);
     if (j->lines && (lines != j->lines || bytes != j->bytes)) {
         fprintf(stderr, "bench_lines: getline read %lu lines\n",
@@ -85,7 +81,7 @@ static double run_getline(void *arg)
     }
     j->lines = lines;
     j->bytes = bytes;
-    return (double)lines / (t1 - t0);
+    return 0;
 }
 
 /* Write @size bytes of lines of 1..120 bytes to @path. */
@@ -124,8 +120,7 @@ int main(int argc, const char *const *argv)
     const char *dir = NULL, *path;
     lines_job_t j;
     apr_pool_t *pool;
-    double s, g, v;
-    int i;
+    bench_pair_t r;
 
     apr_app_initialize(&argc, &argv, NULL);
     apr_pool_create(&pool, NULL);
@@ -139,16 +134,11 @@ int main(int argc, const char *const *argv)
     j.pool = pool;
     j.bufsize = bench_env_size("STRATA_BENCH_LINES_BUF", 64 * 1024);
     run_getline(&j);                      /* warm the page cache, count */
-    /* Interleaved, best of each: a busy machine slows both alike. */
-    for (i = 0, g = s = 0; i < 11; i++) {
-        v = run_getline(&j);
-        g = v > g ? v : g;
-        v = run_strata(&j);
-        s = v > s ? v : s;
-    }
     printf("INFO %lu lines, %lu MiB\n", (unsigned long)j.lines,
            (unsigned long)mb);
-    bench_row("read_line_vs_getline", "lines/s", s, "getline", g, 1.5, 1);
+    bench_pair_time(bench_pairs(21), BENCH_CPU, run_strata, run_getline, &j, &r);
+    bench_pair_row("read_line_vs_getline", "lines/s", (double)j.lines,
+                   "getline", &r, 1.5);
     apr_file_remove(path, pool);
     apr_pool_destroy(pool);
     apr_terminate();

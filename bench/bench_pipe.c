@@ -3,6 +3,8 @@
  * pipe (blocking stream views, 64 KiB writes and reads) against the same
  * transfer over a socketpair (target >= 2x), plus the number of chunk
  * allocations after warm-up (must be 0).
+ * Paired alternation (bench_util.h), timed in wall-clock time (two threads
+ * per side, and waiting is part of the cost); STRATA_BENCH_PAIRS (21).
  * Data size: STRATA_BENCH_MB (default 1 GiB per run); the pipe's pause
  * threshold STRATA_BENCH_PIPE_PAUSE (default 512 KiB, resume at half) and
  * chunk size STRATA_BENCH_PIPE_CHUNK (default 16 KiB).
@@ -60,37 +62,33 @@ static void *APR_THREAD_FUNC sock_producer(apr_thread_t *t, void *arg)
     return NULL;
 }
 
-/* Consume everything; returns bytes per second. */
-static double consume_pipe(xfer_t *x, apr_pool_t *pool)
+/* Consume everything (the producer thread included in the run). */
+static void consume_pipe(xfer_t *x, apr_pool_t *pool)
 {
     static char dst[BLOCK];
     apr_uint64_t got = 0;
     apr_thread_t *t;
     apr_status_t st, rv;
     apr_size_t n;
-    double t0 = bench_now(), t1;
 
     apr_thread_create(&t, NULL, pipe_producer, x, pool);
     while ((rv = strata_read(x->r, dst, BLOCK, &n)) == APR_SUCCESS)
         got += n;
-    t1 = bench_now();
     apr_thread_join(&st, t);
     if (rv != APR_EOF || got != x->total) {
         fprintf(stderr, "bench_pipe: pipe moved %lu bytes\n",
                 (unsigned long)got);
         exit(1);
     }
-    return (double)got / (t1 - t0);
 }
 
-static double consume_sock(xfer_t *x, apr_pool_t *pool)
+static void consume_sock(xfer_t *x, apr_pool_t *pool)
 {
     static char dst[BLOCK];
     apr_uint64_t got = 0;
     apr_thread_t *t;
     apr_status_t st;
     ssize_t n;
-    double t0 = bench_now(), t1;
 
     apr_thread_create(&t, NULL, sock_producer, x, pool);
     while ((n = read(x->fd[1], dst, BLOCK)) != 0) {
@@ -99,14 +97,12 @@ static double consume_sock(xfer_t *x, apr_pool_t *pool)
         if (n > 0)
             got += (apr_uint64_t)n;
     }
-    t1 = bench_now();
     apr_thread_join(&st, t);
     if (got != x->total) {
         fprintf(stderr, "bench_pipe: socketpair moved %lu bytes\n",
                 (unsigned long)got);
         exit(1);
     }
-    return (double)got / (t1 - t0);
 }
 
 typedef struct run_t {
@@ -117,14 +113,13 @@ typedef struct run_t {
     char *src;
 } run_t;
 
-static double run_pipe(void *arg)
+static int run_pipe(void *arg)
 {
     run_t *r = arg;
     strata_pipe_opts_t o;
     strata_pipe_t *p;
     apr_pool_t *pool;
     xfer_t x;
-    double v;
 
     apr_pool_create(&pool, r->pool);
     memset(&o, 0, sizeof(o));
@@ -138,17 +133,16 @@ static double run_pipe(void *arg)
         || strata_pipe_writer_stream(&x.w, p, pool) != APR_SUCCESS
         || strata_pipe_reader_stream(&x.r, p, pool) != APR_SUCCESS)
         abort();
-    v = consume_pipe(&x, pool);
+    consume_pipe(&x, pool);
     apr_pool_destroy(pool);
-    return v / 1e6;
+    return 0;
 }
 
-static double run_sock(void *arg)
+static int run_sock(void *arg)
 {
     run_t *r = arg;
     apr_pool_t *pool;
     xfer_t x;
-    double v;
 
     apr_pool_create(&pool, r->pool);
     memset(&x, 0, sizeof(x));
@@ -156,11 +150,11 @@ static double run_sock(void *arg)
     x.src = r->src;
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, x.fd) != 0)
         abort();
-    v = consume_sock(&x, pool);
+    consume_sock(&x, pool);
     close(x.fd[0]);
     close(x.fd[1]);
     apr_pool_destroy(pool);
-    return v / 1e6;
+    return 0;
 }
 
 int main(int argc, const char *const *argv)
@@ -168,9 +162,8 @@ int main(int argc, const char *const *argv)
     apr_size_t mb = bench_env_size("STRATA_BENCH_MB", 1024);
     strata_chunk_pool_stats_t st;
     apr_uint64_t warm;
+    bench_pair_t res;
     run_t r;
-    double s, k, v;
-    int i;
 
     apr_app_initialize(&argc, &argv, NULL);
     apr_pool_create(&r.pool, NULL);
@@ -186,20 +179,15 @@ int main(int argc, const char *const *argv)
     run_pipe(&r);                          /* warm-up */
     strata_chunk_pool_stats(r.chunks, &st);
     warm = st.allocations;
-    /* Interleaved, best of each: a busy machine slows both alike. */
-    for (i = 0, s = k = 0; i < 5; i++) {
-        v = run_pipe(&r);
-        s = v > s ? v : s;
-        v = run_sock(&r);
-        k = v > k ? v : k;
-    }
+    bench_pair_time(bench_pairs(21), BENCH_WALL, run_pipe, run_sock, &r, &res);
     strata_chunk_pool_stats(r.chunks, &st);
     printf("INFO %lu MiB per run in 64 KiB writes; chunk allocations: "
            "%lu in warm-up, %lu after warm-up (must be 0) %s\n",
            (unsigned long)mb, (unsigned long)warm,
            (unsigned long)(st.allocations - warm),
            st.allocations == warm ? "ok" : "BAD");
-    bench_row("pipe_threads_vs_socketpair", "MB/s", s, "socketpair", k, 2.0, 1);
+    bench_pair_row("pipe_threads_vs_socketpair", "MB/s", (double)r.total / 1e6,
+                   "socketpair", &res, 2.0);
     free(r.src);
     apr_pool_destroy(r.pool);
     apr_terminate();

@@ -17,8 +17,8 @@ echo "\$ strata cat --stats --progress sample.dat -o copy.dat"
 "$B/strata" cat --stats --progress "$SAMPLE" -o "$B/copy.dat"
 cmp "$SAMPLE" "$B/copy.dat" && echo "copy.dat is identical to sample.dat"
 echo
-echo "\$ strata cat -c gzip -T 2 --stats --progress sample.dat -o sample.dat.gz"
-"$B/strata" cat -c gzip -T 2 --stats --progress "$SAMPLE" -o "$B/sample.dat.gz"
+echo "\$ strata cat -F gzip -T 2 --stats --progress sample.dat -o sample.dat.gz"
+"$B/strata" cat -F gzip -T 2 --stats --progress "$SAMPLE" -o "$B/sample.dat.gz"
 echo
 echo "\$ strata cat -d --stats sample.dat.gz -o roundtrip.dat"
 "$B/strata" cat -d --stats "$B/sample.dat.gz" -o "$B/roundtrip.dat"

@@ -3,13 +3,17 @@
 # its ctest suite under wine. Debian 12; needs root for apt (see win-deps.sh).
 #
 # Steps: ci/win-deps.sh (toolchain, wine and the cached static deps), a wine
-# prefix, cmake configure with ci/mingw64.cmake into build-win/, build, ctest.
+# prefix, cmake configure with ci/mingw64.cmake into build-ci/win/, build, ctest.
+# Everything a run writes (build tree, logs, wine prefix) is under this
+# checkout's build-ci/, so two checkouts can run the leg at the same time.
 # Quiet on success: one line per step with its elapsed time; on failure the
 # tail of that step's log. Logs: $STRATA_WIN_WORK/log/win-*.log.
 #
 # Environment (all optional):
-#   STRATA_WIN_BUILD   build dir (default <repo>/build-win)
-#   STRATA_WIN_WORK    scratch dir: logs, wine prefix (default ${TMPDIR:-/tmp}/strata-win)
+#   STRATA_WIN_BUILD   build dir (default <repo>/build-ci/win)
+#   STRATA_WIN_WORK    scratch dir: logs, wine prefix (default <repo>/build-ci/win-work)
+#   STRATA_WINEPREFIX  wine prefix (default $STRATA_WIN_WORK/wineprefix; an inherited
+#                      WINEPREFIX is not used, as other checkouts may share it)
 #   STRATA_WIN_CACHE   deps cache root, see win-deps.sh (default /var/cache/strata-win)
 #   STRATA_WIN_NO_APT  1 = no apt-get (tools already installed)
 #   STRATA_WIN_CMAKE_ARGS  extra configure arguments (e.g. "-DSTRATA_BUILD_BENCH=OFF")
@@ -19,11 +23,11 @@ set -euo pipefail
 
 CI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$CI_DIR/.." && pwd)
-BUILD=${STRATA_WIN_BUILD:-$ROOT/build-win}
-export STRATA_WIN_WORK=${STRATA_WIN_WORK:-${TMPDIR:-/tmp}/strata-win}
+BUILD=${STRATA_WIN_BUILD:-$ROOT/build-ci/win}
+export STRATA_WIN_WORK=${STRATA_WIN_WORK:-$ROOT/build-ci/win-work}
 LOG=$STRATA_WIN_WORK/log
 JOBS=${JOBS:-$(nproc)}
-export WINEPREFIX=${WINEPREFIX:-$STRATA_WIN_WORK/wineprefix}
+export WINEPREFIX=${STRATA_WINEPREFIX:-$STRATA_WIN_WORK/wineprefix}
 export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 mkdir -p "$LOG"
 T0=$(date +%s.%N)

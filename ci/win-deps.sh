@@ -29,7 +29,7 @@
 #                      the build functions below and ci/mingw64.cmake (minus
 #                      comments). What was built: <prefix>/VERSIONS.
 #   STRATA_WIN_WORK    scratch dir for sources, build trees and logs
-#                      (default ${TMPDIR:-/tmp}/strata-win).
+#                      (default <repo>/build-ci/win-work, per checkout).
 #   STRATA_WIN_NO_APT  1 = skip apt-get update/install and the deb-src set-up
 #                      (the tools and deb-src lists must then already be there).
 #   JOBS               parallel make jobs (default: nproc).
@@ -41,7 +41,7 @@ CI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PATCHES=$CI_DIR/win-patches
 TOOLCHAIN=$CI_DIR/mingw64.cmake
 CACHE_ROOT=${STRATA_WIN_CACHE:-/var/cache/strata-win}
-WORK=${STRATA_WIN_WORK:-${TMPDIR:-/tmp}/strata-win}
+WORK=${STRATA_WIN_WORK:-$(cd "$CI_DIR/.." && pwd)/build-ci/win-work}
 JOBS=${JOBS:-$(nproc)}
 TRIPLET=x86_64-w64-mingw32
 # APR's build runs its gen_test_char.exe under wine (the toolchain's emulator);

@@ -3,7 +3,7 @@
  * buffered reads and writes, limits, faults and meters.
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include "strata/stream_type.h"
 #include <string.h>
 #include <stdio.h>
@@ -200,15 +200,15 @@ static void buffered_read_until_limit_consumes_nothing(void)
     const char *d;
     apr_size_t n;
 
-    ASSERT_RV(STRATA_ELIMIT, strata_read_line(b, 10, &d, &n));
+    ASSERT_RV(STRATA_ELIMIT_RECORD, strata_read_line(b, 10, &d, &n));
     CU_ASSERT(n == 0 && d == NULL);
     CU_ASSERT(strata_buffered_read_capacity(b) <= 10);
-    ASSERT_RV(STRATA_ELIMIT, strata_read_line(b, 10, &d, &n));
+    ASSERT_RV(STRATA_ELIMIT_RECORD, strata_read_line(b, 10, &d, &n));
     /* exactly fitting (delimiter included) works */
     ASSERT_RV(APR_SUCCESS, strata_read_line(b, 11, &d, &n));
     CU_ASSERT(view_is(d, n, "0123456789\n"));
     /* after a limit the stream is still usable with plain reads */
-    ASSERT_RV(STRATA_ELIMIT, strata_read_line(b, 2, &d, &n));
+    ASSERT_RV(STRATA_ELIMIT_RECORD, strata_read_line(b, 2, &d, &n));
     ASSERT_RV(APR_SUCCESS, strata_read_exact(b, buf, 5, &n));
     CU_ASSERT(memcmp(buf, "rest\n", 5) == 0);
     ASSERT_RV(APR_EOF, strata_read_line(b, 2, &d, &n));
@@ -224,7 +224,7 @@ static void buffered_delimiter_that_never_arrives(void)
     memset(big, 'q', sizeof(big));
     b = open_faulty(big, sizeof(big), NULL, 64, NULL);
     /* within max: limit; bigger max than the input: truncated at the end */
-    ASSERT_RV(STRATA_ELIMIT, strata_read_until(b, "END", 3, 1000, &d, &n));
+    ASSERT_RV(STRATA_ELIMIT_RECORD, strata_read_until(b, "END", 3, 1000, &d, &n));
     CU_ASSERT(strata_buffered_read_capacity(b) <= 1000);
     ASSERT_RV(STRATA_ETRUNCATED, strata_read_until(b, "END", 3, 30000, &d, &n));
     CU_ASSERT(n == sizeof(big));
@@ -317,7 +317,7 @@ static void buffered_trickled_record_with_changing_delimiter_and_limit(void)
     CU_ASSERT(rv == APR_EAGAIN);
     while ((rv = strata_read_line(b, 2, &d, &n)) == APR_EAGAIN)
         ;
-    ASSERT_RV(STRATA_ELIMIT, rv);                  /* smaller limit now */
+    ASSERT_RV(STRATA_ELIMIT_RECORD, rv);                  /* smaller limit now */
     while ((rv = strata_read_line(b, 10, &d, &n)) == APR_EAGAIN)
         ;
     ASSERT_RV(APR_SUCCESS, rv);
@@ -546,7 +546,7 @@ static void buffered_random_read_mix_matches_source(void)
                     CU_ASSERT_FATAL(memcmp(d, src + pos, n) == 0);
                     CU_ASSERT_FATAL(at < 0 ? pos + n == len
                                            : n == (apr_size_t)at + strlen(dl));
-                } else if (rv == STRATA_ELIMIT) {
+                } else if (rv == STRATA_ELIMIT_RECORD) {
                     CU_ASSERT_FATAL(at < 0 && len - pos >= k);
                 }
                 pos += n;

@@ -62,7 +62,7 @@ static void compress_sample(strata_codec_t codec, const char *data,
 static int clean_error(apr_status_t rv)
 {
     return rv == STRATA_EBADDATA || rv == STRATA_ETRUNCATED
-           || rv == STRATA_ELIMIT;
+           || STRATA_STATUS_IS_LIMIT(rv);
 }
 
 /* Decode with a reader; *out is what came out before the end or error. */

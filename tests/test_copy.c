@@ -3,7 +3,7 @@
  * the same meters; limits, progress, quotas and faults.
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include <string.h>
 
 #define BIG (3 * 1024 * 1024 + 17)

@@ -4,9 +4,12 @@
  * and a process killed mid-write).
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include <apr_thread_proc.h>
 #include <apr_strings.h>
+#include <apr_env.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #if APR_HAS_FORK
 #include <signal.h>
@@ -58,6 +61,40 @@ static const char *fresh_dir(const char *tag)
     CU_ASSERT_FATAL(apr_dir_make(dir, APR_FPROT_OS_DEFAULT, strata_test_pool)
                     == APR_SUCCESS);
     return dir;
+}
+
+/* The temporary's path (NULL while unnamed); fails the test unless @s is an
+ * atomic-replace stream. */
+static const char *temp_path(strata_stream_t *s)
+{
+    const char *tmp = "unset";
+
+    ASSERT_RV(APR_SUCCESS, strata_control(s, STRATA_CTL_FILE_TEMP_PATH, &tmp));
+    CU_ASSERT(tmp == NULL || strcmp(tmp, "unset") != 0);
+    return tmp;
+}
+
+/* Temporaries a live atomic stream @s shows in its folder: 0 or 1. */
+static int visible_temps(strata_stream_t *s)
+{
+    const char *tmp = temp_path(s);
+
+#ifdef __linux__
+    if (getenv("STRATA_FILE_NO_TMPFILE") == NULL)
+        CU_ASSERT_PTR_NULL(tmp);            /* O_TMPFILE: no name at all */
+#endif
+    if (tmp != NULL)
+        CU_ASSERT(file_exists(tmp));
+    return tmp != NULL;
+}
+
+/* Run @test once with the named temporary forced (STRATA_FILE_NO_TMPFILE). */
+static void with_named_temp(void (*test)(void))
+{
+    CU_ASSERT_FATAL(apr_env_set("STRATA_FILE_NO_TMPFILE", "1", strata_test_pool)
+                    == APR_SUCCESS);
+    test();
+    apr_env_delete("STRATA_FILE_NO_TMPFILE", strata_test_pool);
 }
 
 static void file_open_missing_is_enoent_and_out_untouched(void)
@@ -159,7 +196,7 @@ static void file_atomic_replace_commits_on_close(void)
                                                   STRATA_FILE_ATOMIC, strata_test_pool));
     ASSERT_RV(APR_SUCCESS, strata_write_all(s, "new content", 11, NULL));
     CU_ASSERT(file_equals(path, "old"));           /* not yet visible */
-    CU_ASSERT_EQUAL(count_entries(dir, ".target.txt."), 1);
+    CU_ASSERT_EQUAL(count_entries(dir, ".target.txt."), visible_temps(s));
     ASSERT_RV(APR_SUCCESS, strata_close(s));
     CU_ASSERT(file_equals(path, "new content"));
     CU_ASSERT_EQUAL(count_entries(dir, ".target.txt."), 0);
@@ -197,7 +234,9 @@ static void file_atomic_abort_keeps_old_content(void)
     CU_ASSERT(file_equals(path, "old"));
     CU_ASSERT_EQUAL(count_entries(dir, ".t."), 0);
     ASSERT_RV(APR_SUCCESS, strata_memory_create(&plain, 0, strata_test_pool));
-    ASSERT_RV(STRATA_ENOTSUP, strata_file_abort(plain));
+    /* any stream can be aborted now (strata_abort under its old name) */
+    ASSERT_RV(APR_SUCCESS, strata_file_abort(plain));
+    CU_ASSERT(strata_stream_is_closed(plain));
 }
 
 static void file_atomic_forgotten_stream_is_discarded(void)
@@ -260,16 +299,19 @@ static void file_atomic_survives_a_killed_writer(void)
     if (rv == APR_INCHILD) {
         static char block[64 * 1024];
         strata_stream_t *s;
+        const char *tmp = NULL;
         int i;
 
         memset(block, 'n', sizeof(block));
         if (strata_file_open(&s, path, RW_NEW, APR_FPROT_OS_DEFAULT,
-                             STRATA_FILE_ATOMIC, strata_test_pool) != APR_SUCCESS)
+                             STRATA_FILE_ATOMIC, strata_test_pool) != APR_SUCCESS
+            || strata_control(s, STRATA_CTL_FILE_TEMP_PATH, &tmp) != APR_SUCCESS)
             _exit(3);
         for (i = 0; i < 16; i++)
             strata_write_all(s, block, sizeof(block), NULL);
         strata_flush(s, STRATA_FLUSH_BUFFERS);
-        apr_file_write(wr, "w", &n);           /* "I am mid-write" */
+        /* "I am mid-write", and whether my temporary has a name */
+        apr_file_write(wr, tmp == NULL ? "u" : "n", &n);
         apr_sleep(apr_time_from_sec(30));      /* killed long before */
         _exit(4);
     }
@@ -279,6 +321,19 @@ static void file_atomic_survives_a_killed_writer(void)
     apr_proc_wait(&proc, &code, &why, APR_WAIT);
     CU_ASSERT(why == APR_PROC_SIGNAL && code == SIGKILL);
     CU_ASSERT(file_equals(path, "old content"));
+    if (c == 'u') {
+        CU_ASSERT_EQUAL(count_entries(dir, ".t."), 0);   /* no litter */
+    } else {
+        /* The named fallback: the kernel cannot clean up after kill -9;
+         * the litter is the one documented temporary, nothing else. */
+        CU_ASSERT_EQUAL(c, 'n');
+#ifdef __linux__
+        CU_ASSERT_PTR_NOT_NULL(getenv("STRATA_FILE_NO_TMPFILE"));
+#endif
+        CU_ASSERT_EQUAL(count_entries(dir, ".t."), 1);
+    }
+    /* the target, ".", "..", and the named temporary if there is one */
+    CU_ASSERT_EQUAL(count_entries(dir, ""), 1 + 2 + (c == 'n'));
 #else
     printf(" (skipped: no fork on this platform) ");
 #endif
@@ -330,6 +385,111 @@ static void file_atomic_refuses_non_regular_targets(void)
     CU_ASSERT_EQUAL(count_entries(dir, ".l"), 0);   /* no temporary left */
 }
 
+/* Reads of a file strata opened go straight to the OS: EOF stays EOF, an
+ * OS error comes back as that error with 0 bytes, and nothing is lost. */
+static void file_direct_reads_report_eof_and_errors(void)
+{
+    const char *path = strata_test_tmpname("direct", strata_test_pool);
+    strata_stream_t *s;
+    char buf[8];
+    apr_size_t n;
+
+    strata_test_write_file(path, "abcdef", 6, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(&s, path, APR_FOPEN_READ,
+                                                  APR_FPROT_OS_DEFAULT, 0,
+                                                  strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_read(s, buf, 4, &n));
+    CU_ASSERT(n == 4 && memcmp(buf, "abcd", 4) == 0);
+    ASSERT_RV(APR_SUCCESS, strata_read(s, buf, sizeof(buf), &n));
+    CU_ASSERT(n == 2 && memcmp(buf, "ef", 2) == 0);
+    ASSERT_RV(APR_EOF, strata_read(s, buf, sizeof(buf), &n));
+    CU_ASSERT_EQUAL(n, 0);
+    ASSERT_RV(APR_EOF, strata_read(s, buf, sizeof(buf), &n));
+    ASSERT_RV(APR_SUCCESS, strata_seek(s, 1, APR_SET, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_read(s, buf, 1, &n));
+    CU_ASSERT(n == 1 && buf[0] == 'b');
+    ASSERT_RV(APR_SUCCESS, strata_close(s));
+#ifndef _WIN32
+    /* A folder opens for reading on POSIX; reading it is the OS's EISDIR. */
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(&s, ".", APR_FOPEN_READ,
+                                                  APR_FPROT_OS_DEFAULT, 0,
+                                                  strata_test_pool));
+    n = 99;
+    CU_ASSERT(strata_read(s, buf, sizeof(buf), &n) == APR_FROM_OS_ERROR(EISDIR));
+    CU_ASSERT_EQUAL(n, 0);
+    ASSERT_RV(APR_SUCCESS, strata_close(s));
+#endif
+    apr_file_remove(path, strata_test_pool);
+}
+
+static void file_atomic_temp_folder_is_named_on_error(void)
+{
+    strata_stream_t *s = NULL;
+    apr_status_t rv;
+
+    rv = strata_file_open(&s, "/nonexistent-dir-strata/sub/out.gz", RW_NEW,
+                          APR_FPROT_OS_DEFAULT, STRATA_FILE_ATOMIC,
+                          strata_test_pool);
+    CU_ASSERT(APR_STATUS_IS_ENOENT(rv));
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_STRING_EQUAL(strata_file_temp_dir("/nonexistent-dir-strata/sub/out.gz",
+                                                strata_test_pool),
+                           "/nonexistent-dir-strata/sub");
+    CU_ASSERT_STRING_EQUAL(strata_file_temp_dir("/version", strata_test_pool), "/");
+    CU_ASSERT_STRING_EQUAL(strata_file_temp_dir("bare", strata_test_pool), ".");
+    CU_ASSERT_STRING_EQUAL(strata_file_temp_dir("a\\b", strata_test_pool), "a");
+    CU_ASSERT_PTR_NULL(strata_file_temp_dir(NULL, strata_test_pool));
+}
+
+static void file_temp_path_needs_atomic_stream(void)
+{
+    const char *path = strata_test_tmpname("tp", strata_test_pool);
+    const char *tmp;
+    strata_stream_t *s;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(&s, path, RW_NEW,
+                                                  APR_FPROT_OS_DEFAULT, 0,
+                                                  strata_test_pool));
+    ASSERT_RV(STRATA_ENOTSUP, strata_control(s, STRATA_CTL_FILE_TEMP_PATH, &tmp));
+    ASSERT_RV(APR_SUCCESS, strata_close(s));
+    apr_file_remove(path, strata_test_pool);
+}
+
+static void file_named_temp_commits_on_close(void)
+{
+    with_named_temp(file_atomic_replace_commits_on_close);
+}
+
+static void file_named_temp_creates_missing_target(void)
+{
+    with_named_temp(file_atomic_replace_creates_missing_target);
+}
+
+static void file_named_temp_abort_leaves_nothing(void)
+{
+    with_named_temp(file_atomic_abort_keeps_old_content);
+}
+
+static void file_named_temp_forgotten_leaves_nothing(void)
+{
+    with_named_temp(file_atomic_forgotten_stream_is_discarded);
+}
+
+static void file_named_temp_failed_write_leaves_nothing(void)
+{
+    with_named_temp(file_atomic_failed_write_never_commits);
+}
+
+static void file_named_temp_killed_writer_leaves_one_temp(void)
+{
+    with_named_temp(file_atomic_survives_a_killed_writer);
+}
+
+static void file_named_temp_keeps_target_permissions(void)
+{
+    with_named_temp(file_atomic_keeps_target_permissions);
+}
+
 static void file_reads_through_fault_stream_lose_nothing(void)
 {
     const char *path = strata_test_tmpname("fault", strata_test_pool);
@@ -369,6 +529,16 @@ static CU_TestInfo tests[] = {
     { "file_atomic_survives_a_killed_writer", file_atomic_survives_a_killed_writer },
     { "file_atomic_keeps_target_permissions", file_atomic_keeps_target_permissions },
     { "file_atomic_refuses_non_regular_targets", file_atomic_refuses_non_regular_targets },
+    { "file_direct_reads_report_eof_and_errors", file_direct_reads_report_eof_and_errors },
+    { "file_atomic_temp_folder_is_named_on_error", file_atomic_temp_folder_is_named_on_error },
+    { "file_temp_path_needs_atomic_stream", file_temp_path_needs_atomic_stream },
+    { "file_named_temp_commits_on_close", file_named_temp_commits_on_close },
+    { "file_named_temp_creates_missing_target", file_named_temp_creates_missing_target },
+    { "file_named_temp_abort_leaves_nothing", file_named_temp_abort_leaves_nothing },
+    { "file_named_temp_forgotten_leaves_nothing", file_named_temp_forgotten_leaves_nothing },
+    { "file_named_temp_failed_write_leaves_nothing", file_named_temp_failed_write_leaves_nothing },
+    { "file_named_temp_killed_writer_leaves_one_temp", file_named_temp_killed_writer_leaves_one_temp },
+    { "file_named_temp_keeps_target_permissions", file_named_temp_keeps_target_permissions },
     { "file_reads_through_fault_stream_lose_nothing", file_reads_through_fault_stream_lose_nothing },
     CU_TEST_INFO_NULL
 };

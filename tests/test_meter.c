@@ -3,8 +3,10 @@
  * and the Prometheus text output.
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
+#include "strata/stream_type.h"
 #include <apr_thread_proc.h>
+#include <stdio.h>
 #include <string.h>
 
 static strata_stream_t *mem_with(const char *text)
@@ -72,6 +74,45 @@ static void meter_refused_calls_are_not_ops(void)
     ASSERT_RV(STRATA_ECLOSED, strata_read(s, buf, 3, &n));
     strata_stream_counts(s, &after);
     CU_ASSERT_EQUAL(after.read_ops, before.read_ops);
+}
+
+/* A type that claims both directions but has neither method. */
+static const strata_stream_type_t hollow_type = {
+    STRATA_STREAM_TYPE_VERSION, "hollow", STRATA_CAP_READ | STRATA_CAP_WRITE,
+    sizeof(strata_stream_t), NULL, NULL, NULL, NULL, NULL, NULL, NULL
+};
+
+static void meter_missing_method_is_enotsup_and_not_an_op(void)
+{
+    strata_stream_t *s;
+    strata_meter_t *m;
+    strata_counts_t c;
+    char buf[4];
+    apr_size_t n = 7;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_stream_alloc(&s, &hollow_type, NULL, 0,
+                                                     strata_test_pool));
+    strata_stream_ready(s);
+    strata_meter_create(&m, "m", strata_test_pool);
+    strata_meter_set_quota(m, 10, STRATA_METER_BOTH);
+    strata_stream_attach_meter(s, m);
+    ASSERT_RV(STRATA_ENOTSUP, strata_write(s, "abc", 3, &n));
+    CU_ASSERT(n == 0);
+    ASSERT_RV(STRATA_ENOTSUP, strata_read(s, buf, 3, &n));
+    CU_ASSERT(n == 0);
+    ASSERT_RV(STRATA_ENOTSUP, strata_write_all(s, "abc", 3, &n));
+    ASSERT_RV(STRATA_ENOTSUP, strata_read_exact(s, buf, 3, &n));
+    strata_stream_counts(s, &c);
+    CU_ASSERT_EQUAL(c.write_ops, 0);
+    CU_ASSERT_EQUAL(c.read_ops, 0);
+    CU_ASSERT_EQUAL(c.write_bytes + c.read_bytes, 0);
+    strata_meter_snapshot(m, &c);
+    CU_ASSERT_EQUAL(c.write_ops + c.read_ops, 0);
+    /* nothing reserved stays reserved against the quota */
+    CU_ASSERT_EQUAL(strata_meter_quota_left(m), 10);
+    /* a missing method is not a failure of the stream */
+    ASSERT_RV(APR_SUCCESS, strata_stream_failed(s));
+    ASSERT_RV(APR_SUCCESS, strata_close(s));
 }
 
 static void meter_failed_call_counts_as_op_with_bytes_moved(void)
@@ -371,7 +412,118 @@ static void meter_prometheus_rejects_bad_prefix_and_writes_nothing(void)
     CU_ASSERT(len > 0 && memcmp(data, "# HELP strata_read_bytes_total", 30) == 0);
 }
 
+/* ---- labels ----------------------------------------------------------------- */
+
+static void meter_labels_set_replace_remove(void)
+{
+    strata_meter_t *m;
+    char name[16];
+    int i;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_meter_create(&m, "m", strata_test_pool));
+    CU_ASSERT_PTR_NULL(strata_meter_get_label(m, STRATA_LABEL_TENANT));
+    ASSERT_RV(APR_SUCCESS, strata_meter_set_label(m, STRATA_LABEL_TENANT, "t1"));
+    ASSERT_RV(APR_SUCCESS, strata_meter_set_label(m, STRATA_LABEL_LAYER, "wire"));
+    ASSERT_RV(APR_SUCCESS, strata_meter_set_label(m, STRATA_LABEL_TENANT, "t2"));
+    CU_ASSERT_STRING_EQUAL(strata_meter_get_label(m, "tenant"), "t2");
+    CU_ASSERT_STRING_EQUAL(strata_meter_get_label(m, "layer"), "wire");
+    ASSERT_RV(APR_SUCCESS, strata_meter_set_label(m, "tenant", NULL));
+    ASSERT_RV(APR_NOTFOUND, strata_meter_set_label(m, "tenant", NULL));
+    CU_ASSERT_PTR_NULL(strata_meter_get_label(m, "tenant"));
+    CU_ASSERT_STRING_EQUAL(strata_meter_get_label(m, "layer"), "wire");
+    for (i = 1; i < STRATA_METER_MAX_LABELS; i++) {
+        sprintf(name, "l%d", i);
+        ASSERT_RV(APR_SUCCESS, strata_meter_set_label(m, name, "v"));
+    }
+    ASSERT_RV(STRATA_ELIMIT, strata_meter_set_label(m, "one_too_many", "v"));
+    ASSERT_RV(APR_SUCCESS, strata_meter_set_label(m, "l1", "still settable"));
+}
+
+static void meter_label_names_are_checked(void)
+{
+    strata_meter_t *m;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_meter_create(&m, "m", strata_test_pool));
+    ASSERT_RV(APR_EINVAL, strata_meter_set_label(m, "meter", "x"));
+    ASSERT_RV(APR_EINVAL, strata_meter_set_label(m, "__reserved", "x"));
+    ASSERT_RV(APR_EINVAL, strata_meter_set_label(m, "9lives", "x"));
+    ASSERT_RV(APR_EINVAL, strata_meter_set_label(m, "has-dash", "x"));
+    ASSERT_RV(APR_EINVAL, strata_meter_set_label(m, "", "x"));
+    ASSERT_RV(APR_EINVAL, strata_meter_set_label(m, NULL, "x"));
+    ASSERT_RV(APR_EINVAL, strata_meter_set_label(NULL, "ok", "x"));
+    ASSERT_RV(APR_SUCCESS, strata_meter_set_label(m, "_Ok_9", ""));
+}
+
+static void meter_prometheus_writes_labels_escaped(void)
+{
+    strata_stream_t *out = mem_with("");
+    strata_meter_t *m[2];
+    const void *data;
+    apr_size_t len;
+    const char *expect =
+        "# HELP p_read_bytes_total Bytes read through the metered streams.\n"
+        "# TYPE p_read_bytes_total counter\n"
+        "p_read_bytes_total{meter=\"a\",tenant=\"t \\\"x\\\"\",layer=\"wire\"} 0\n"
+        "p_read_bytes_total{meter=\"a\",tenant=\"a\\\\b\\nc\xef\xbf\xbd\xc3\xa9\",layer=\"wire\"} 0\n";
+
+    strata_meter_create(&m[0], "a", strata_test_pool);
+    strata_meter_create(&m[1], "a", strata_test_pool);
+    strata_meter_set_label(m[0], "tenant", "t \"x\"");
+    strata_meter_set_label(m[0], "layer", "wire");
+    /* backslash, newline, a lone 0xff byte, then a valid two-byte letter */
+    strata_meter_set_label(m[1], "tenant", "a\\b\nc\xff\xc3\xa9");
+    strata_meter_set_label(m[1], "layer", "wire");
+    ASSERT_RV(APR_SUCCESS, strata_meter_write_prometheus(out, m, 2, "p"));
+    strata_memory_contents(out, &data, &len);
+    CU_ASSERT_FATAL(len > strlen(expect));
+    CU_ASSERT_NSTRING_EQUAL(data, expect, strlen(expect));
+}
+
+static void meter_prometheus_refuses_duplicate_series(void)
+{
+    strata_stream_t *out = mem_with("");
+    strata_meter_t *m[2];
+    const void *data;
+    apr_size_t len;
+
+    strata_meter_create(&m[0], "same", strata_test_pool);
+    strata_meter_create(&m[1], "same", strata_test_pool);
+    ASSERT_RV(APR_EINVAL, strata_meter_write_prometheus(out, m, 2, NULL));
+    strata_meter_set_label(m[0], "layer", "wire");
+    strata_meter_set_label(m[1], "layer", "wire");
+    ASSERT_RV(APR_EINVAL, strata_meter_write_prometheus(out, m, 2, NULL));
+    strata_memory_contents(out, &data, &len);
+    CU_ASSERT_EQUAL(len, 0);                    /* nothing written */
+    strata_meter_set_label(m[1], "layer", "plain");
+    ASSERT_RV(APR_SUCCESS, strata_meter_write_prometheus(out, m, 2, NULL));
+    m[1] = NULL;
+    ASSERT_RV(APR_EINVAL, strata_meter_write_prometheus(out, m, 2, NULL));
+}
+
+/* The documented pitfall: one meter on two layers of a stack counts the
+ * same bytes twice. */
+static void meter_on_two_layers_counts_twice(void)
+{
+    strata_stream_t *mem, *buf;
+    strata_meter_t *m;
+    strata_counts_t c;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_memory_create(&mem, 0, strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_buffered_create(&buf, mem, 0, 0,
+                                                        STRATA_OWN_INNER,
+                                                        strata_test_pool));
+    strata_meter_create(&m, "both", strata_test_pool);
+    strata_stream_attach_meter(mem, m);
+    strata_stream_attach_meter(buf, m);
+    ASSERT_RV(APR_SUCCESS, strata_write_all(buf, "0123456789", 10, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_close(buf));
+    strata_meter_snapshot(m, &c);
+    CU_ASSERT_EQUAL(c.write_bytes, 20);
+}
+
 static CU_TestInfo tests[] = {
+    { "meter_missing_method_is_enotsup_and_not_an_op",
+      meter_missing_method_is_enotsup_and_not_an_op },
     { "meter_counts_one_read_and_one_write_exactly", meter_counts_one_read_and_one_write_exactly },
     { "meter_zero_byte_read_is_still_an_op", meter_zero_byte_read_is_still_an_op },
     { "meter_refused_calls_are_not_ops", meter_refused_calls_are_not_ops },
@@ -385,6 +537,11 @@ static CU_TestInfo tests[] = {
     { "meter_shared_meter_adds_up_under_concurrent_writers", meter_shared_meter_adds_up_under_concurrent_writers },
     { "meter_quota_is_exact_under_concurrent_writers", meter_quota_is_exact_under_concurrent_writers },
     { "meter_prometheus_text_is_exact", meter_prometheus_text_is_exact },
+    { "meter_labels_set_replace_remove", meter_labels_set_replace_remove },
+    { "meter_label_names_are_checked", meter_label_names_are_checked },
+    { "meter_prometheus_writes_labels_escaped", meter_prometheus_writes_labels_escaped },
+    { "meter_prometheus_refuses_duplicate_series", meter_prometheus_refuses_duplicate_series },
+    { "meter_on_two_layers_counts_twice", meter_on_two_layers_counts_twice },
     { "meter_prometheus_rejects_bad_prefix_and_writes_nothing", meter_prometheus_rejects_bad_prefix_and_writes_nothing },
     CU_TEST_INFO_NULL
 };

@@ -4,7 +4,7 @@
  * a stack.
  */
 #include "test_util.h"
-#include "fault.h"
+#include "strata/fault.h"
 #include "strata/stream_type.h"
 #include <string.h>
 

@@ -76,7 +76,7 @@ fpid=$pid; fport=$port
 "$S" cat tcp://127.0.0.1:$fport -o got; rc=$?
 check "cat tcp:// input: exit 0" [ $rc -eq 0 ]
 check "cat tcp:// input: byte for byte" cmp -s data got
-"$S" cat -c gzip tcp://127.0.0.1:$fport -o got.gz
+"$S" cat -F gzip tcp://127.0.0.1:$fport -o got.gz
 check "cat tcp:// input, gzip output" sh -c "gzip -dc got.gz | cmp -s - data"
 
 # ---- forward to the file server ----------------------------------------------
@@ -88,7 +88,7 @@ check "forward: byte for byte through the proxy" cmp -s data got2
 # ---- discard server: cat to tcp:// with a codec -------------------------------
 check "serve --discard: starts" start disc --listen 127.0.0.1:0 --discard --log disc.log
 dpid=$pid; dport=$port
-"$S" cat -c gzip text -o tcp://127.0.0.1:$dport; rc=$?
+"$S" cat -F gzip text -o tcp://127.0.0.1:$dport; rc=$?
 check "cat to tcp:// output with gzip: exit 0" [ $rc -eq 0 ]
 check "discard: the record counts the gzip bytes on the wire" \
     wait_grep '"wire":{"read_bytes":[1-9]' disc.log

@@ -1,10 +1,14 @@
 /*
- * bench_util.c -- timing and reporting for the benches.
+ * bench_util.c -- timing, paired alternation and reporting for the benches.
  */
 #include "bench_util.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 double bench_now(void)
 {
@@ -14,6 +18,28 @@ double bench_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 #else
     return (double)apr_time_now() / 1e6;
+#endif
+}
+
+double bench_cpu_now(void)
+{
+#if defined(_WIN32)
+    FILETIME c, e, k, u;
+    ULARGE_INTEGER kk, uu;
+
+    if (!GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u))
+        return 0;
+    kk.LowPart = k.dwLowDateTime;
+    kk.HighPart = k.dwHighDateTime;
+    uu.LowPart = u.dwLowDateTime;
+    uu.HighPart = u.dwHighDateTime;
+    return (double)(kk.QuadPart + uu.QuadPart) / 1e7;   /* 100 ns units */
+#elif defined(CLOCK_PROCESS_CPUTIME_ID)
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+#else
+    return (double)clock() / CLOCKS_PER_SEC;
 #endif
 }
 
@@ -47,4 +73,172 @@ double bench_best(int reps, double (*fn)(void *), void *arg)
             best = v;
     }
     return best;
+}
+
+/* ---- paired alternation ---------------------------------------------------- */
+
+int bench_pairs(int def)
+{
+    apr_size_t n = bench_env_size("STRATA_BENCH_PAIRS", 0);
+
+    return n > 0 && n < 100000 ? (int)n : def;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The @p quantile of sorted @v (linear interpolation between ranks). */
+static double quantile(const double *v, int n, double p)
+{
+    double pos = p * (n - 1);
+    int i = (int)pos;
+
+    if (i + 1 >= n)
+        return v[n - 1];
+    return v[i] + (pos - i) * (v[i + 1] - v[i]);
+}
+
+/* Fill @st from the @n values at @v (sorted in place). */
+static void stats_of(double *v, int n, bench_stats_t *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (n <= 0)
+        return;
+    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    st->n = n;
+    st->min = v[0];
+    st->max = v[n - 1];
+    st->median = quantile(v, n, 0.5);
+    st->q1 = quantile(v, n, 0.25);
+    st->q3 = quantile(v, n, 0.75);
+}
+
+/* One timed run of @fn: wall and CPU seconds. */
+static int time_one(int (*fn)(void *), void *arg, double *wall, double *cpu)
+{
+    double w0 = bench_now(), c0 = bench_cpu_now();
+    int rc = fn(arg);
+
+    *wall = bench_now() - w0;
+    *cpu = bench_cpu_now() - c0;
+    if (*wall <= 0)
+        *wall = 1e-9;
+    if (*cpu <= 0)
+        *cpu = 1e-9;
+    return rc;
+}
+
+int bench_pair_time(int pairs, int clock, int (*fa)(void *),
+                    int (*fb)(void *), void *arg, bench_pair_t *r)
+{
+    double *v, w, c, wa, ca, wb, cb;
+    int i, rc = 0;
+
+    memset(r, 0, sizeof(*r));
+    r->clock = clock == BENCH_WALL ? BENCH_WALL : BENCH_CPU;
+    if (pairs < 1)
+        pairs = 1;
+    v = malloc(6 * (size_t)pairs * sizeof(*v));
+    if (v == NULL || time_one(fa, arg, &w, &c) || time_one(fb, arg, &w, &c)) {
+        free(v);
+        r->failed = 1;
+        return -1;
+    }
+    for (i = 0; i < pairs && rc == 0; i++) {
+        if (i % 2 == 0) {               /* A B, then B A: no side always first */
+            rc = time_one(fa, arg, &wa, &ca) || time_one(fb, arg, &wb, &cb);
+        } else {
+            rc = time_one(fb, arg, &wb, &cb) || time_one(fa, arg, &wa, &ca);
+        }
+        v[i] = r->clock == BENCH_CPU ? cb / ca : wb / wa;               /* ratio */
+        v[pairs + i] = r->clock == BENCH_CPU ? wb / wa : cb / ca;       /* alt */
+        v[2 * pairs + i] = r->clock == BENCH_CPU ? ca : wa;             /* a */
+        v[3 * pairs + i] = r->clock == BENCH_CPU ? cb : wb;             /* b */
+    }
+    if (rc != 0) {
+        free(v);
+        r->failed = 1;
+        return -1;
+    }
+    stats_of(v, pairs, &r->ratio);
+    stats_of(v + pairs, pairs, &r->ratio_alt);
+    stats_of(v + 2 * pairs, pairs, &r->a);
+    stats_of(v + 3 * pairs, pairs, &r->b);
+    free(v);
+    return 0;
+}
+
+int bench_pair_values(int pairs, double (*fa)(void *), double (*fb)(void *),
+                      void *arg, bench_pair_t *r)
+{
+    double *v, a, b;
+    int i;
+
+    memset(r, 0, sizeof(*r));
+    r->clock = BENCH_VALUE;
+    if (pairs < 1)
+        pairs = 1;
+    v = malloc(3 * (size_t)pairs * sizeof(*v));
+    if (v == NULL || fa(arg) <= 0 || fb(arg) <= 0) {
+        free(v);
+        r->failed = 1;
+        return -1;
+    }
+    for (i = 0; i < pairs; i++) {
+        if (i % 2 == 0) {
+            a = fa(arg);
+            b = fb(arg);
+        } else {
+            b = fb(arg);
+            a = fa(arg);
+        }
+        if (a <= 0 || b <= 0) {
+            free(v);
+            r->failed = 1;
+            return -1;
+        }
+        v[i] = a / b;
+        v[pairs + i] = a;
+        v[2 * pairs + i] = b;
+    }
+    stats_of(v, pairs, &r->ratio);
+    stats_of(v + pairs, pairs, &r->a);
+    stats_of(v + 2 * pairs, pairs, &r->b);
+    free(v);
+    return 0;
+}
+
+void bench_pair_row(const char *name, const char *unit, double work,
+                    const char *peer, const bench_pair_t *r, double target)
+{
+    static const char *const clocks[] = { "cpu", "wall", "value" };
+    double sv, pv;
+    const bench_stats_t *q = &r->ratio;
+
+    if (r->failed) {
+        printf("ROW %-28s FAILED (a run did not complete)\n", name);
+        fflush(stdout);
+        return;
+    }
+    if (r->clock == BENCH_VALUE) {
+        sv = r->a.median;
+        pv = r->b.median;
+    } else {
+        sv = work / r->a.median;
+        pv = work / r->b.median;
+    }
+    printf("ROW %-28s strata=%.1f %s  %s=%.1f %s  ratio=%.3f iqr=%.3f-%.3f "
+           "range=%.3f-%.3f pairs=%d clock=%s",
+           name, sv, unit, peer, pv, unit, q->median, q->q1, q->q3, q->min,
+           q->max, q->n, clocks[r->clock]);
+    if (r->clock != BENCH_VALUE)
+        printf(" (%s=%.3f)", clocks[r->clock == BENCH_CPU ? BENCH_WALL : BENCH_CPU],
+               r->ratio_alt.median);
+    printf("  target>=%.2f  %s%s\n", target, q->median >= target ? "ok" : "BELOW",
+           q->q1 < target && q->q3 >= target ? " noisy" : "");
+    fflush(stdout);
 }

@@ -40,7 +40,10 @@ extern "C" {
 
 /** Corrupt input: a decoder or parser met bytes that cannot be valid. */
 #define STRATA_EBADDATA   (STRATA_START_ERROR + 1)
-/** A configured limit (size, ratio, line length, depth) was reached. */
+/** A configured limit was reached.  Limits that have a code of their own
+ *  (STRATA_ELIMIT_RECORD ... _DEPTH below) use it; this code remains for the
+ *  others (memory stream size, meters per stream, pipe buffer hint).  Test
+ *  for any limit with STRATA_STATUS_IS_LIMIT(). */
 #define STRATA_ELIMIT     (STRATA_START_ERROR + 2)
 /** A shared meter's byte quota is spent; nothing moved past it. */
 #define STRATA_EQUOTA     (STRATA_START_ERROR + 3)
@@ -64,8 +67,32 @@ extern "C" {
 #define STRATA_ECUT       (STRATA_START_ERROR + 61)
 #define STRATA_NET_LAST_ERROR STRATA_ECUT
 
+/* Codes +20..+39 (hardening-core).  STRATA_LAST_ERROR above keeps its
+ * meaning; strata_strerror() names these too. */
+/** A record (read_line / read_until / pipe read_until) is longer than the
+ *  maximum the call allows. */
+#define STRATA_ELIMIT_RECORD (STRATA_START_ERROR + 20)
+/** A decoder reached its output limit (max_output) with more to come. */
+#define STRATA_ELIMIT_OUTPUT (STRATA_START_ERROR + 21)
+/** A decoder's output outgrew max_ratio times its compressed input (past
+ *  the grace): a likely decompression bomb. */
+#define STRATA_ELIMIT_RATIO  (STRATA_START_ERROR + 22)
+/** A codec needs more memory than its cap (max_memory, xz dictionary, zstd
+ *  window). */
+#define STRATA_ELIMIT_MEMORY (STRATA_START_ERROR + 23)
+/** A stack would have more codec layers than max_depth. */
+#define STRATA_ELIMIT_DEPTH  (STRATA_START_ERROR + 24)
+/** The stream was abandoned with strata_abort(): what was written through it
+ *  is discarded (a pipe reader sees this after the data). */
+#define STRATA_EABORTED      (STRATA_START_ERROR + 25)
+/* Last code of this block. */
+#define STRATA_LAST_ERROR_CORE STRATA_EABORTED
+
 #define STRATA_STATUS_IS_BADDATA(s)   ((s) == STRATA_EBADDATA)
-#define STRATA_STATUS_IS_LIMIT(s)     ((s) == STRATA_ELIMIT)
+/** True for STRATA_ELIMIT and every STRATA_ELIMIT_* code. */
+#define STRATA_STATUS_IS_LIMIT(s)     ((s) == STRATA_ELIMIT \
+    || ((s) >= STRATA_ELIMIT_RECORD && (s) <= STRATA_ELIMIT_DEPTH))
+#define STRATA_STATUS_IS_ABORTED(s)   ((s) == STRATA_EABORTED)
 #define STRATA_STATUS_IS_QUOTA(s)     ((s) == STRATA_EQUOTA)
 #define STRATA_STATUS_IS_CLOSED(s)    ((s) == STRATA_ECLOSED)
 #define STRATA_STATUS_IS_NOTSUP(s)    ((s) == STRATA_ENOTSUP)

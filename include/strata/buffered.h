@@ -34,6 +34,20 @@
  * calls below.  Any other error (APR_EAGAIN included) is returned with
  * nothing consumed: bytes already buffered stay buffered, so calling again
  * after APR_EAGAIN continues where the call left off.
+ *
+ * Lasting errors.  An inner read error about the data itself --
+ * STRATA_EBADDATA, STRATA_ETRUNCATED (a decompressing reader's corrupt or
+ * truncated input), any STRATA_STATUS_IS_LIMIT() code, STRATA_EBADSTREAM --
+ * is sticky:
+ * the buffered stream remembers it and, once the bytes buffered before it
+ * are used up, every read-side call (strata_read, read_until, read_line,
+ * peek, strata_read_exact) returns it again, without calling the inner
+ * stream -- never "success with 0 bytes", never a clean end.  A record cut
+ * short by such an error is handed out with STRATA_ETRUNCATED (see
+ * strata_read_until); the error follows on the next call.  A successful
+ * strata_seek() clears it.  Other inner errors (I/O errors, APR_TIMEUP,
+ * STRATA_EQUOTA) are passed up as they happen and the inner stream is
+ * asked again on the next call.
  */
 #ifndef STRATA_BUFFERED_H
 #define STRATA_BUFFERED_H
@@ -75,13 +89,15 @@ STRATA_API apr_status_t strata_buffered_create(strata_stream_t **out,
  * the record is consumed.  The view stays valid until the next call of any
  * kind on @a s.
  * @return APR_SUCCESS      record found;
- *         STRATA_ELIMIT    no delimiter within the first @a max bytes:
+ *         STRATA_ELIMIT_RECORD no delimiter within the first @a max bytes:
  *                          nothing consumed, *len == 0, the stream stays
  *                          usable (read the bytes with strata_read(), or
  *                          call again with a larger max);
- *         STRATA_ETRUNCATED the input ended before a delimiter: *data and
- *                          *len hold the remaining bytes (at least one),
- *                          which are consumed; the next call gives APR_EOF;
+ *         STRATA_ETRUNCATED with *len > 0: the input ended (or failed with
+ *                          a lasting error, see above) before a delimiter:
+ *                          *data and *len hold the remaining bytes, which
+ *                          are consumed; the next call gives APR_EOF (or
+ *                          the lasting error);
  *         APR_EOF          the input ended with no bytes left, *len == 0;
  *         STRATA_EQUOTA    a shared meter's quota is spent, or the record
  *                          does not fit in what is left of it (nothing
@@ -91,7 +107,10 @@ STRATA_API apr_status_t strata_buffered_create(strata_stream_t **out,
  *                          no I/O is done;
  *         STRATA_ENOTSUP   @a s is not a buffered stream or cannot read;
  *         STRATA_ECLOSED   @a s is closed;
- *         any inner error  (APR_EAGAIN included) with nothing consumed.
+ *         any inner error  (APR_EAGAIN included) with nothing consumed and
+ *                          *len == 0 -- this may itself be STRATA_ETRUNCATED
+ *                          (a decoder's truncated input): STRATA_ETRUNCATED
+ *                          with *len == 0 is always the inner error.
  * *data is set to NULL and *len to 0 whenever no bytes are returned.
  */
 STRATA_API apr_status_t strata_read_until(strata_stream_t *s,
@@ -102,10 +121,15 @@ STRATA_API apr_status_t strata_read_until(strata_stream_t *s,
 
 /**
  * Read one line: strata_read_until() with the delimiter "\n" (kept in the
- * view), except that a last line without a newline comes back with
- * APR_SUCCESS, as getline() does; the call after it gives APR_EOF.  A line
- * longer than @a max gives STRATA_ELIMIT with nothing consumed.  Other
- * answers as for strata_read_until() (@a max == 0 gives APR_EINVAL).
+ * view), except that a last line without a newline before a clean end of
+ * input comes back with APR_SUCCESS, as getline() does; the call after it
+ * gives APR_EOF.  APR_SUCCESS always comes with *len > 0, so
+ * "while (strata_read_line(...) == APR_SUCCESS)" ends: a last line cut
+ * short by an inner error comes with STRATA_ETRUNCATED, and the inner error
+ * (e.g. a decoder's STRATA_ETRUNCATED or STRATA_EBADDATA) comes with
+ * *len == 0, every time.  A line longer than @a max gives
+ * STRATA_ELIMIT_RECORD with nothing consumed.  Other answers as for
+ * strata_read_until() (@a max == 0 gives APR_EINVAL).
  */
 STRATA_API apr_status_t strata_read_line(strata_stream_t *s, apr_size_t max,
                                          const char **data, apr_size_t *len);
@@ -119,7 +143,8 @@ STRATA_API apr_status_t strata_read_line(strata_stream_t *s, apr_size_t max,
  *         APR_EOF with *len == 0 at the end of input;
  *         an inner error (APR_EAGAIN included): *data and *len then show
  *         whatever is buffered (possibly nothing), so a non-blocking caller
- *         can still look at it; nothing is lost or consumed;
+ *         can still look at it; nothing is lost or consumed (a lasting
+ *         error comes back every call);
  *         APR_EINVAL, STRATA_ENOTSUP, STRATA_ECLOSED, STRATA_EQUOTA as for
  *         strata_read_until().
  */

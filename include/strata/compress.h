@@ -16,11 +16,26 @@
  *
  * Errors common to all decoders: STRATA_EBADDATA for corrupt input (bad
  * magic, bad checksum, invalid bit stream, trailing garbage after a member),
- * STRATA_ETRUNCATED when the input ends inside a member (or is empty),
- * STRATA_ELIMIT when a limit of strata_decompress_opts_t is reached.  These
- * three are sticky: every later read or write of that stream returns the
- * same code.  Errors of the inner stream (APR_EINTR, APR_EAGAIN, I/O errors)
- * pass up unchanged and are not sticky: nothing was lost, call again.
+ * STRATA_ETRUNCATED when the input ends inside a member (or is empty), and
+ * a limit code naming the limit reached: STRATA_ELIMIT_OUTPUT (max_output),
+ * STRATA_ELIMIT_RATIO (max_ratio), STRATA_ELIMIT_MEMORY (max_memory, an xz
+ * dictionary or zstd window too large), STRATA_ELIMIT_DEPTH (max_depth);
+ * STRATA_STATUS_IS_LIMIT() is true for all of them.  These are sticky:
+ * every later read or write of that stream returns the same code.  A
+ * decoder hands out the output it made before the error first (with
+ * APR_SUCCESS); the error comes on the next call.  Errors of the inner
+ * stream (APR_EINTR, APR_EAGAIN, I/O errors) pass up unchanged and are not
+ * sticky: nothing was lost, call again.
+ *
+ * Limits are per stream: each decoder layer counts its own totals from its
+ * creation, across all the members / frames it decodes, and two layers (or
+ * two streams) never share them.  A program that opens one decoder per
+ * input file gets limits per input.
+ *
+ * Failure.  An error of a writer (or a spent quota on it) marks the stack
+ * under it failed (strata_stream_failed()): closing it then writes no
+ * trailer and an atomic-replace file at the base is discarded.
+ * strata_abort() on any layer discards the whole stack under it.
  *
  * Codec memory is allocated through strata's counting allocator (zlib,
  * bzip2, liblzma and, where the library allows it, zstd), so it can be
@@ -48,9 +63,45 @@ typedef enum strata_codec_t {
     STRATA_CODEC_AUTO = 7       /**< decoders only: detect by magic bytes */
 } strata_codec_t;
 
+/**
+ * The engines that can code gzip, zlib and raw deflate.  zlib is always
+ * there; ISA-L (streaming, fast inflate and low-level deflate) and
+ * libdeflate (whole blocks, fast at mid and high levels) when the build
+ * found them (strata_engine_available()).  Every engine writes standard
+ * output and every decorator feature works the same on each.  Values are
+ * stable.
+ */
+typedef enum strata_engine_t {
+    STRATA_ENGINE_AUTO = 0,       /**< the table in docs/compression.md */
+    STRATA_ENGINE_ZLIB = 1,
+    STRATA_ENGINE_ISAL = 2,
+    STRATA_ENGINE_LIBDEFLATE = 3
+} strata_engine_t;
+
+/** Environment variable that forces an engine when the options leave it
+ *  at STRATA_ENGINE_AUTO: "zlib", "isal", "libdeflate" or "auto". */
+#define STRATA_ENGINE_ENV "STRATA_GZIP_ENGINE"
+
+/** Non-zero if @a engine is built in (AUTO and ZLIB always are). */
+STRATA_API int strata_engine_available(strata_engine_t engine);
+
+/** "auto", "zlib", "isal", "libdeflate", or "unknown". */
+STRATA_API const char *strata_engine_name(strata_engine_t engine);
+
+/** The engine called @a name (case-insensitive; "isa-l" too), or -1. */
+STRATA_API int strata_engine_from_name(const char *name);
+
+/** One line naming the built engines and their library versions, e.g.
+ *  "zlib 1.2.13, isal 2.30.0, libdeflate 1.14" (static storage). */
+STRATA_API const char *strata_engines_built(void);
+
 /** Default level for every codec (gzip/zlib/deflate 6, bzip2 9, xz 6,
  *  zstd 3). */
 #define STRATA_LEVEL_DEFAULT (-1)
+
+/** Default ratio grace: output a decoder may produce before max_ratio is
+ *  checked (see strata_decompress_opts_t). */
+#define STRATA_RATIO_GRACE_DEFAULT ((apr_uint64_t)16 * 1024 * 1024)
 
 /** Default bound on the number of codec layers in one stack. */
 #define STRATA_CODEC_MAX_DEPTH 5
@@ -97,25 +148,41 @@ typedef struct strata_compress_opts_t {
      *  (as pigz writes), non-zero = one independent member per block. */
     int gzip_members;
     /** Cap on the codec's own memory in bytes; 0 = no cap.  Reaching it
-     *  fails with STRATA_ELIMIT. */
+     *  fails with STRATA_ELIMIT_MEMORY.  STRATA_ENGINE_AUTO avoids libdeflate's
+     *  block buffers (a few MiB) under a cap below 8 MiB. */
     apr_size_t max_memory;
+    /** gzip, zlib, deflate: the engine; STRATA_ENGINE_AUTO (0) = the
+     *  environment variable STRATA_ENGINE_ENV if set, else the fastest
+     *  engine whose output is no larger than zlib's at this level (within
+     *  0.5 %).  An engine that cannot do the job (libdeflate has no
+     *  streaming decoder) leaves it to zlib.  Asking for an engine the
+     *  build lacks is STRATA_ENOTSUP; the variable is then ignored. */
+    strata_engine_t engine;
 } strata_compress_opts_t;
 
 /** Options for the decompressing directions; start from
  *  strata_decompress_opts_init(). */
 typedef struct strata_decompress_opts_t {
     /** Most plain bytes this layer produces; 0 = no limit.  Reaching it
-     *  while more output would follow gives STRATA_ELIMIT; exactly
+     *  while more output would follow gives STRATA_ELIMIT_OUTPUT; exactly
      *  max_output bytes of output is fine. */
     apr_uint64_t max_output;
-    /** Most plain bytes per compressed byte seen so far; 0 = no limit.
-     *  Checked as: output <= max_ratio * compressed_input + ratio_grace,
-     *  at every point of the stream, never produced past. */
+    /** Most plain bytes per compressed byte, on totals; 0 = no limit.
+     *  Not checked until the output passes ratio_grace; from then on the
+     *  total output may be at most max_ratio times the total compressed
+     *  bytes read so far (from the inner stream, up to 64 KiB ahead of the
+     *  decoder; for a writer, passed to write).  So the output never exceeds
+     *  max(ratio_grace, max_ratio * input) at any point, and nothing past
+     *  it is produced; going past gives STRATA_ELIMIT_RATIO.  Data that is
+     *  very compressible only at its start (a log: 116:1 over its first
+     *  64 KiB, 17:1 overall) passes; a bomb stops at the grace. */
     apr_uint64_t max_ratio;
-    /** Output always allowed regardless of the ratio; 0 = 1 MiB. */
+    /** Output allowed before the ratio is checked; 0 = 16 MiB
+     *  (STRATA_RATIO_GRACE_DEFAULT). */
     apr_uint64_t ratio_grace;
     /** Cap on the decoder's own memory (xz dictionary, zstd window, ...);
-     *  0 = 256 MiB.  A stream that declares more gives STRATA_ELIMIT. */
+     *  0 = 256 MiB.  A stream that declares more gives
+     *  STRATA_ELIMIT_MEMORY. */
     apr_size_t max_memory;
     /** Non-zero: stop after the first member/stream and ignore what
      *  follows (reader: not decoded, though up to 64 KiB of it may have
@@ -127,8 +194,13 @@ typedef struct strata_decompress_opts_t {
      *  unchanged instead of failing with STRATA_EBADDATA. */
     int passthrough;
     /** Most codec layers in the stack including this one; 0 =
-     *  STRATA_CODEC_MAX_DEPTH.  A deeper stack is refused (STRATA_ELIMIT). */
+     *  STRATA_CODEC_MAX_DEPTH.  A deeper stack is refused
+     *  (STRATA_ELIMIT_DEPTH). */
     unsigned max_depth;
+    /** gzip, zlib, deflate (also when detected by AUTO): the decoding
+     *  engine, as strata_compress_opts_t.engine (libdeflate decodes whole
+     *  buffers only, so asking for it gives zlib here). */
+    strata_engine_t engine;
 } strata_decompress_opts_t;
 
 /** Fill @a o with the defaults (level STRATA_LEVEL_DEFAULT, no threads). */
@@ -154,7 +226,7 @@ STRATA_API void strata_decompress_opts_init(strata_decompress_opts_t *o);
  * bounded number of times.
  * @a opts may be NULL (defaults).  Returns APR_EINVAL for a bad codec,
  * level or stream, STRATA_ENOTSUP for a codec absent from the build,
- * APR_ENOMEM / STRATA_ELIMIT if the codec cannot be set up; on failure
+ * APR_ENOMEM / STRATA_ELIMIT_MEMORY if the codec cannot be set up; on failure
  * @a inner is untouched.  With threads > 1 and gzip the writer is the
  * parallel one (see strata_compress_opts_t).
  */
@@ -182,8 +254,8 @@ STRATA_API apr_status_t strata_compress_reader(strata_stream_t **out,
  * of the compressed stream @a inner yields, to its end (all members unless
  * first_member_only), then APR_EOF.  @a codec may be STRATA_CODEC_AUTO.
  * Errors: see the top of this header.  @a opts may be NULL.  Construction
- * fails with STRATA_ELIMIT when the stack would have more than max_depth
- * codec layers, APR_EINVAL for bad arguments, STRATA_ENOTSUP for an absent
+ * fails with STRATA_ELIMIT_DEPTH when the stack would have more than
+ * max_depth codec layers, APR_EINVAL for bad arguments, STRATA_ENOTSUP for an absent
  * codec; @a inner is then untouched.
  */
 STRATA_API apr_status_t strata_decompress_reader(strata_stream_t **out,
@@ -216,7 +288,8 @@ STRATA_API apr_status_t strata_decompress_writer(strata_stream_t **out,
  * top; every layer owns the one below it, and the bottom one owns @a inner
  * if @a flags has STRATA_OWN_INNER.  *depth (may be NULL) is the number of
  * layers made (0: @a inner was plain; *out is then still a pass-through
- * reader).  STRATA_ELIMIT if the data is still compressed at max_depth.
+ * reader).  STRATA_ELIMIT_DEPTH if the data is still compressed at
+ * max_depth.
  * Reads ahead a few bytes of each layer (retrying APR_EINTR): an error of
  * @a inner (APR_EAGAIN too) fails the call and nothing is left behind
  * except @a inner, whose bytes read so far are lost.
@@ -240,6 +313,14 @@ typedef struct strata_codec_info_t {
     apr_uint64_t members;       /**< members / streams / frames finished */
     apr_size_t mem_current;     /**< codec memory now held */
     apr_size_t mem_peak;        /**< high-water mark of codec memory */
+    strata_engine_t engine;     /**< gzip/zlib/deflate: the engine that
+                                     runs (AUTO before detection and for
+                                     the other codecs) */
+    apr_uint64_t coded_used;    /**< decompressing reader: compressed bytes
+                                     the codec consumed (coded_bytes less
+                                     what waits in its buffer; near where
+                                     a corruption was found); else
+                                     coded_bytes */
 } strata_codec_info_t;
 
 /** Fill @a info for the codec layer @a s.  APR_EINVAL if @a s is not a
@@ -247,6 +328,14 @@ typedef struct strata_codec_info_t {
  *  stream (memory figures are then 0 and the peak stays). */
 STRATA_API apr_status_t strata_codec_stream_info(strata_stream_t *s,
                                                  strata_codec_info_t *info);
+
+/**
+ * The library that codes on the codec layer @a s: "zlib", "isal" or
+ * "libdeflate" for gzip/zlib/deflate, "bzip2", "xz", "zstd" for the
+ * others; NULL if @a s is not a codec layer or has not yet detected its
+ * codec (or found plain data).  Static storage.
+ */
+STRATA_API const char *strata_codec_engine_name(strata_stream_t *s);
 
 /** Non-zero if @a s is a codec layer made by this header. */
 STRATA_API int strata_stream_is_codec(const strata_stream_t *s);

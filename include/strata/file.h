@@ -7,11 +7,21 @@
  * Atomic replace (STRATA_FILE_ATOMIC): the stream writes to a new temporary
  * file in the target's folder; a successful explicit strata_close() flushes,
  * syncs and renames it over the target (and syncs the folder on POSIX).  The
- * target is never seen half-written: strata_file_abort(), a failed write or
- * flush, a failed close, the pool going away without strata_close(), or the
+ * target is never seen half-written: strata_abort() (or strata_file_abort())
+ * on any layer above it, a failed write or flush of the file or of any
+ * layer stacked on it (see strata_stream_failed()), a failed close, the pool going away without strata_close(), or the
  * process dying all leave the old target (or no target) in place and the
- * temporary file removed (if the process dies, the temporary ".NAME.XXXXXX"
- * file may be left behind in the folder).
+ * temporary file removed.
+ *
+ * The temporary file: on Linux it is created unnamed (O_TMPFILE), so nothing
+ * is visible in the folder before commit, even if the process is killed
+ * (kill -9 included); commit names it ".NAME.<12 hex digits>.tmp" for the
+ * instant before the rename.  Where the OS or file system cannot (other
+ * systems, or a Linux file system that refuses O_TMPFILE) the temporary is
+ * created with that name from the start, and a process that dies before
+ * close leaves it behind: a program that wants to remove it on a signal can
+ * learn its name with STRATA_CTL_FILE_TEMP_PATH.  NAME is the target's last
+ * path component.
  */
 #ifndef STRATA_FILE_H
 #define STRATA_FILE_H
@@ -33,6 +43,13 @@ extern "C" {
 #define STRATA_CTL_FILE_GET 0x0101
 /** arg: apr_off_t * -- the file's size (from apr_file_info_get). */
 #define STRATA_CTL_FILE_SIZE 0x0102
+/**
+ * arg: const char ** -- atomic replace only: the temporary file's path, or
+ * NULL while it has no name (unnamed O_TMPFILE, nothing to clean up).  The
+ * string lives as long as the stream's pool.  STRATA_ENOTSUP on a stream
+ * opened without STRATA_FILE_ATOMIC.
+ */
+#define STRATA_CTL_FILE_TEMP_PATH 0x0103
 
 /**
  * Open @a path with APR flags @a aflags (APR_FOPEN_READ, _WRITE, _CREATE,
@@ -43,7 +60,10 @@ extern "C" {
  * gives STRATA_ENOTSUP when @a path exists and is not a regular file (a
  * device, FIFO, folder or symlink would itself be replaced by the rename).
  * Returns APR's error (e.g. APR_ENOENT) when the open fails; *out is then
- * untouched.
+ * untouched.  With STRATA_FILE_ATOMIC the target itself is not opened: an
+ * OS error (APR_ENOENT, APR_EACCES, ...) is about creating the temporary
+ * file in the folder strata_file_temp_dir(path) returns, and a message
+ * should name that folder, not @a path.
  */
 STRATA_API apr_status_t strata_file_open(strata_stream_t **out,
                                          const char *path, apr_int32_t aflags,
@@ -61,11 +81,21 @@ STRATA_API apr_status_t strata_file_wrap(strata_stream_t **out,
                                          apr_pool_t *pool);
 
 /**
- * Atomic replace only: discard everything written, remove the temporary
- * file, leave the target as it was, and close the stream.  On any other
- * stream: STRATA_ENOTSUP.  After close: STRATA_ECLOSED.
+ * strata_abort() under its older name: on any layer of a stack, discard
+ * everything written, close the stack (an atomic-replace file at its base
+ * removes the temporary file and leaves the target as it was).  After
+ * close: STRATA_ECLOSED; APR_EINVAL for NULL.
  */
 STRATA_API apr_status_t strata_file_abort(strata_stream_t *s);
+
+/**
+ * The folder in which STRATA_FILE_ATOMIC creates the temporary file for
+ * @a path: everything before its last separator ('/', or '\\' too), "/" for
+ * a file at the root, "." for a bare name.  Allocated in @a pool; NULL when
+ * an argument is NULL.
+ */
+STRATA_API const char *strata_file_temp_dir(const char *path,
+                                            apr_pool_t *pool);
 
 /** The underlying apr_file_t, or NULL if @a s is not a file stream. */
 STRATA_API apr_file_t *strata_file_get(strata_stream_t *s);

@@ -4,7 +4,8 @@
  * Every stream counts what crossed its own layer: read_bytes, read_ops,
  * write_bytes, write_ops.  An op is one call that reached the type's method,
  * even one that moved 0 bytes or failed; bytes are what it moved.  Calls the
- * dispatcher refused (closed stream, bad arguments, spent quota) are not ops.
+ * dispatcher refused (closed stream, bad arguments, spent quota) are not ops,
+ * nor is a call to a method the type lacks (STRATA_ENOTSUP).
  *
  * A stream may also feed up to STRATA_STREAM_MAX_METERS shared meters
  * (strata_meter_t: a tenant, a server, the process).  Their counters are
@@ -12,6 +13,24 @@
  * A meter can carry a byte quota: a call is clamped so that the bytes counted
  * against the quota never pass it, and once it is spent the next call fails
  * with STRATA_EQUOTA and moves nothing.
+ *
+ * Labels.  A meter has a name (the Prometheus label meter="NAME") and may
+ * carry up to STRATA_METER_MAX_LABELS more labels, set with
+ * strata_meter_set_label(): "tenant" and "layer" by convention
+ * (STRATA_LABEL_TENANT, STRATA_LABEL_LAYER), or any name the user likes.
+ * They describe the meter; they do not change what it counts.
+ *
+ * Which layer a tenant meter belongs on.  A meter counts the calls that
+ * reach the streams it is attached to, so the layer decides what is billed:
+ * attached to the bottom of a stack (the file or socket) it counts bytes
+ * on the disk or the wire -- what compression saved is not billed; attached
+ * to the top (e.g. the gzip writer a handler writes into) it counts the
+ * plain, logical bytes the tenant produced.  Pick one layer per meter and
+ * say which with the "layer" label ("wire", "plain", or the stream's
+ * name).  To see both, use two meters (same tenant label, different layer
+ * labels).  One meter attached to two layers of the same stack counts the
+ * same data twice -- once per layer it crosses -- and its quota is spent
+ * twice as fast.
  */
 #ifndef STRATA_METER_H
 #define STRATA_METER_H
@@ -35,6 +54,13 @@ typedef struct strata_counts_t {
 #define STRATA_METER_WRITE 0x2u
 #define STRATA_METER_BOTH  (STRATA_METER_READ | STRATA_METER_WRITE)
 
+/** Most labels a meter carries besides its name. */
+#define STRATA_METER_MAX_LABELS 8
+/** Conventional label: whose bytes these are. */
+#define STRATA_LABEL_TENANT "tenant"
+/** Conventional label: which layer of the stack the meter is attached to. */
+#define STRATA_LABEL_LAYER  "layer"
+
 /** Snapshot the stream's own counters (safe from any thread). */
 STRATA_API void strata_stream_counts(const strata_stream_t *s,
                                      strata_counts_t *out);
@@ -50,6 +76,26 @@ STRATA_API apr_status_t strata_meter_create(strata_meter_t **out,
 
 /** The meter's name. */
 STRATA_API const char *strata_meter_name(const strata_meter_t *m);
+
+/**
+ * Give @a m the label @a name with @a value (both copied into the meter's
+ * pool), replacing that label's value if it has one; @a value NULL removes
+ * the label (APR_NOTFOUND if there was none).  @a name must be a valid
+ * Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*), not starting with "__"
+ * and not "meter" (the name's own label): APR_EINVAL otherwise, as for NULL
+ * @a m or @a name.  @a value may hold any bytes: the Prometheus writer
+ * escapes backslash, double quote and newline, and writes a byte that is
+ * not valid UTF-8 as U+FFFD.  STRATA_ELIMIT when the meter already has
+ * STRATA_METER_MAX_LABELS labels.  Set labels before the meter is shared:
+ * not to be called while another thread exports or reads its labels.
+ */
+STRATA_API apr_status_t strata_meter_set_label(strata_meter_t *m,
+                                               const char *name,
+                                               const char *value);
+
+/** The value of label @a name on @a m, or NULL if it has none. */
+STRATA_API const char *strata_meter_get_label(const strata_meter_t *m,
+                                              const char *name);
 
 /**
  * Make @a s feed @a m from now on.  APR_EINVAL for NULL arguments,
@@ -85,12 +131,19 @@ STRATA_API apr_uint64_t strata_meter_quota_left(const strata_meter_t *m);
 
 /**
  * Write @a n meters in the Prometheus text exposition format (version 0.0.4)
- * to @a out: counters <prefix>_read_bytes_total, _read_ops_total,
- * _write_bytes_total, _write_ops_total and, for meters with a quota, gauges
- * <prefix>_quota_bytes and <prefix>_quota_used_bytes, each with the label
- * meter="<name>" (escaped as the format requires).  @a prefix NULL means
- * "strata"; a prefix that is not a valid metric name gives APR_EINVAL and
- * writes nothing.  Returns the first write error.
+ * to @a out, one metric family per counter, each introduced by its # HELP
+ * and # TYPE lines: counters <prefix>_read_bytes_total, _read_ops_total,
+ * _write_bytes_total, _write_ops_total and, when some meter has a quota,
+ * gauges <prefix>_quota_bytes and <prefix>_quota_used_bytes (for those
+ * meters only).  Each sample carries meter="<name>" followed by the meter's
+ * own labels in the order they were first set, values escaped as the format
+ * requires.  Each meter is snapshotted once, so its lines agree.
+ * @a prefix NULL means "strata".  APR_EINVAL, with nothing written, for a
+ * prefix that is not a valid metric name, a NULL @a out, a NULL @a meters
+ * with @a n > 0, or two meters with the same name and labels (Prometheus
+ * would reject the duplicate series).  Otherwise returns the first write
+ * error.  The text is built in memory and written with one
+ * strata_write_all().
  */
 STRATA_API apr_status_t strata_meter_write_prometheus(strata_stream_t *out,
                                                       strata_meter_t *const *meters,

@@ -4,27 +4,38 @@
  * System.IO.Pipelines and the Python chunkedbuffer package).
  *
  * One writer puts bytes in, one reader takes them out, in order.  The
- * writer either asks for space inside the tail chunk and commits what it
- * wrote there (strata_pipe_get_buffer / strata_pipe_commit, no copy), or
- * copies with strata_pipe_write().  The reader's calls never block: they
- * answer with data, APR_EAGAIN ("not enough data yet"), APR_EOF (the writer
- * closed cleanly and everything was read) or the writer's error (after
- * everything before it was read).  A reader copies out at most once; the
- * zero-copy path hands out the readable segments and takes them back with
- * strata_pipe_advance().  Chunks go back to their pool as they are read, so
- * a pipe in steady use allocates nothing once the pool holds enough spare
- * chunks.
+ * writer either asks for space and commits what it wrote there
+ * (strata_pipe_get_buffer / strata_pipe_commit, no copy; space larger than
+ * a chunk comes from the pool's larger size classes), or copies with
+ * strata_pipe_write().  The reader's calls never block: they answer with
+ * data, APR_EAGAIN ("not enough data yet"), APR_EOF (the writer closed
+ * cleanly and everything was read) or the writer's error (after everything
+ * before it was read).  A reader copies out at most once; the record views
+ * (strata_pipe_read_until_view and friends) hand out a pointer into the
+ * chunk, and strata_pipe_segments() / strata_pipe_advance() hand out all
+ * the readable segments.  Chunks go back to their pool as they are read,
+ * so a pipe in steady use allocates nothing once the pool holds enough
+ * spare chunks.
  *
- * Threads.  Writer calls (get_buffer, commit, write, close_writer) may run
- * on one thread while reader calls (every read, find, peek, segments,
- * advance, close_reader) run on another; strata_pipe_length() is safe from
- * either, as are strata_pipe_writer_paused(), strata_pipe_writer_closed(),
- * strata_pipe_reader_closed() and strata_pipe_on_writable().
- * Two threads must not both write, or both read.  For a producer
- * thread and a consumer thread, the blocking stream views
- * strata_pipe_reader_stream() and strata_pipe_writer_stream() wait instead
- * of answering APR_EAGAIN, and let either end be stacked under any
- * decorator (e.g. a buffered stream for read_line).
+ * Flow control.  The pipe is paused while pause_threshold bytes or more
+ * are unread (until a read takes it below resume_threshold).  The
+ * non-blocking calls never wait: a writer asks strata_pipe_writer_paused()
+ * and waits with strata_pipe_wait_writable() or for the
+ * strata_pipe_on_writable() callback; a reader waits for bytes with
+ * strata_pipe_wait_readable() or the strata_pipe_on_data() callback.
+ *
+ * Threads.  Writer calls (get_buffer, commit, write, close_writer,
+ * wait_writable, and strata_pipe_writer_reserve / _commit on the writer
+ * stream) may run on one thread while reader calls (every read, view,
+ * skip, find, peek, segments, advance, wait_readable, close_reader) run on
+ * another; strata_pipe_length(), strata_pipe_writer_paused(),
+ * strata_pipe_writer_closed(), strata_pipe_reader_closed() and
+ * strata_pipe_on_writable() are safe from any thread.  Two threads must
+ * not both write, or both read.  For a producer thread and a consumer
+ * thread, the blocking stream views strata_pipe_reader_stream() and
+ * strata_pipe_writer_stream() wait instead of answering APR_EAGAIN, and let
+ * either end be stacked under any decorator (e.g. a buffered stream for
+ * read_line).
  *
  * Ends.  strata_pipe_close_writer() marks the end of the data (optionally
  * with an error for the reader).  strata_pipe_close_reader() drops what is
@@ -51,22 +62,36 @@ typedef struct strata_chunk_pool_t strata_chunk_pool_t;
 #define STRATA_CHUNK_DEFAULT_SIZE 16384
 /** Spare chunks kept by the default pool, and when 0 is given. */
 #define STRATA_CHUNK_DEFAULT_SPARE 64
+/**
+ * Size classes of a chunk pool: class k holds chunk_size << k bytes, for k
+ * below this (so 16 KiB .. 2 MiB for the default pool).  Only
+ * strata_pipe_get_buffer() with a sizehint larger than chunk_size draws
+ * from the larger classes; anything beyond the largest class is a one-off
+ * chunk of exactly the size asked, freed when it is read.
+ */
+#define STRATA_CHUNK_CLASSES 8
 
 /** What a chunk pool has done (strata_chunk_pool_stats()). */
 typedef struct strata_chunk_pool_stats_t {
-    apr_size_t chunk_size;       /**< usable bytes per chunk */
-    apr_size_t max_spare;        /**< spare chunks it keeps at most */
-    apr_size_t spare;            /**< spare chunks it holds now */
+    apr_size_t chunk_size;       /**< usable bytes per (class 0) chunk */
+    apr_size_t max_spare;        /**< spare class-0 chunks it keeps at most */
+    apr_size_t spare;            /**< spare chunks it holds now (all classes) */
     apr_size_t in_use;           /**< chunks handed out and not returned */
-    apr_uint64_t allocations;    /**< chunks it allocated from the heap, ever */
+    apr_uint64_t allocations;    /**< chunks it allocated from the heap, ever
+                                      (all classes and one-offs) */
     apr_uint64_t frees;          /**< chunks it gave back to the heap, ever */
+    apr_size_t spare_bytes;      /**< usable bytes in the spare chunks */
+    apr_size_t max_class_size;   /**< the largest pooled size; larger
+                                      requests are one-off chunks */
+    apr_uint64_t oneoff_allocations; /**< of allocations, one-off chunks */
 } strata_chunk_pool_stats_t;
 
 /**
  * Create a thread-safe chunk pool in @a pool: chunks of @a chunk_size
  * usable bytes (0: STRATA_CHUNK_DEFAULT_SIZE), keeping at most @a max_spare
  * returned chunks for reuse (0: STRATA_CHUNK_DEFAULT_SPARE) and freeing the
- * rest.  The spare chunks are freed when @a pool goes; every pipe using the
+ * rest.  The larger size classes (STRATA_CHUNK_CLASSES) keep max_spare >> k
+ * returned chunks of class k, at least one each.  The spare chunks are freed when @a pool goes; every pipe using the
  * chunk pool must be gone by then.  APR_EINVAL for NULL arguments; an APR
  * error if the mutex cannot be created.
  */
@@ -215,6 +240,25 @@ STRATA_API apr_status_t strata_pipe_wait_writable(strata_pipe_t *p,
                                                   apr_interval_time_t timeout);
 
 /**
+ * The reader's counterpart: wait until at least @a min bytes (1 when 0)
+ * are unread, or the writer has closed (then the reader calls give the
+ * last bytes and the end status).  For a record that has not arrived
+ * whole, pass one more than the strata_pipe_length() taken *before* the
+ * read that answered APR_EAGAIN (taken after it, bytes that arrived in
+ * between could complete the record and the wait would then want a byte
+ * a paused writer cannot send).  @a timeout as for
+ * strata_pipe_wait_writable().
+ * @return APR_SUCCESS  enough bytes, or the writer closed;
+ *         APR_TIMEUP   neither within @a timeout (at once for 0);
+ *         STRATA_ECLOSED  after strata_pipe_close_reader();
+ *         APR_EINVAL   NULL pipe.
+ * Thread: the reader's (one waiting thread at a time); it may block.
+ */
+STRATA_API apr_status_t strata_pipe_wait_readable(strata_pipe_t *p,
+                                                  apr_size_t min,
+                                                  apr_interval_time_t timeout);
+
+/**
  * Has the writer closed, and how?  Returns non-zero once
  * strata_pipe_close_writer() was called (whether or not the reader has
  * read everything yet), and sets *status (if @a status is not NULL) to its
@@ -236,15 +280,22 @@ STRATA_API int strata_pipe_reader_closed(strata_pipe_t *p);
 /* ---- writer ------------------------------------------------------------- */
 
 /**
- * Get space for at least @a sizehint bytes (at least 1 when @a sizehint is
- * 0) inside the tail chunk: *buf points at it, *cap (>= sizehint) is how
- * many bytes may be written there.  Nothing is visible to the reader until
- * strata_pipe_commit().  Asking again before committing replaces the
- * earlier buffer (its bytes are not published).
- * @return APR_SUCCESS; STRATA_ELIMIT if @a sizehint exceeds the chunk size
- *         (use strata_pipe_write() for that); STRATA_ECLOSED after
- *         close_writer or close_reader; APR_ENOMEM; APR_EINVAL for NULL
- *         arguments.  On failure *buf is NULL and *cap 0.
+ * Get one contiguous span of at least @a sizehint bytes (at least 1 when
+ * @a sizehint is 0) at the end of the tail chunk, or of a new chunk when
+ * the tail has less room: *buf points at it, *cap (>= sizehint) is how many
+ * bytes may be written there.  A @a sizehint up to the pool's chunk size
+ * uses ordinary chunks (the steady state allocates nothing); a larger one
+ * gets a chunk of the smallest size class that holds it (see
+ * STRATA_CHUNK_CLASSES), or beyond the largest class a one-off chunk of
+ * exactly @a sizehint bytes, freed once read.  Nothing is visible to the
+ * reader until strata_pipe_commit().  Asking again before committing
+ * replaces the earlier buffer (its bytes are not published).  Never waits
+ * (see strata_pipe_wait_writable()).
+ * @return APR_SUCCESS; STRATA_ECLOSED after close_writer or close_reader;
+ *         APR_ENOMEM (also for a @a sizehint too large to allocate);
+ *         APR_EINVAL for NULL arguments.  On failure *buf is NULL and
+ *         *cap 0.
+ * Thread: the writer's.
  */
 STRATA_API apr_status_t strata_pipe_get_buffer(strata_pipe_t *p,
                                                apr_size_t sizehint,
@@ -319,7 +370,7 @@ STRATA_API apr_status_t strata_pipe_read_bytes(strata_pipe_t *p, void *buf,
  * STRATA_PIPE_KEEP_DELIM in @a flags (*n counts what was copied).  The
  * record with its delimiter must fit in @a bufsize bytes (kept or not).
  * @return APR_SUCCESS;
- *         STRATA_ELIMIT  no delimiter within the first @a bufsize bytes:
+ *         STRATA_ELIMIT_RECORD no delimiter within the first @a bufsize bytes:
  *                        nothing consumed;
  *         APR_EAGAIN     no delimiter yet, fewer than @a bufsize bytes
  *                        there, writer open: nothing consumed;
@@ -353,6 +404,88 @@ STRATA_API apr_status_t strata_pipe_read_line(strata_pipe_t *p, void *buf,
  */
 STRATA_API apr_status_t strata_pipe_peek(strata_pipe_t *p, void *buf,
                                          apr_size_t max, apr_size_t *n);
+
+/**
+ * Copy exactly @a len bytes into @a buf without consuming them.
+ * APR_SUCCESS with *n == len (also for len 0); APR_EAGAIN with nothing
+ * copied while fewer are there and the writer is open; STRATA_ETRUNCATED
+ * when the writer has closed with fewer than @a len (but some) bytes left:
+ * they are copied (still not consumed) and counted in *n, and every later
+ * peek_exact of more says the same -- consume them (read, skip) to get the
+ * end status; otherwise the common answers.
+ */
+STRATA_API apr_status_t strata_pipe_peek_exact(strata_pipe_t *p, void *buf,
+                                               apr_size_t len,
+                                               apr_size_t *n);
+
+/**
+ * Consume up to @a max bytes without copying them (their chunks go back to
+ * the pool).  APR_SUCCESS with *n > 0 (fewer than @a max when fewer are
+ * there); APR_SUCCESS with *n == 0 when @a max is 0; otherwise the common
+ * answers.
+ */
+STRATA_API apr_status_t strata_pipe_skip(strata_pipe_t *p, apr_size_t max,
+                                         apr_size_t *n);
+
+/**
+ * Consume exactly @a len bytes without copying them.  APR_SUCCESS with
+ * *n == len (also for len 0); APR_EAGAIN with nothing consumed while fewer
+ * are there and the writer is open; STRATA_ETRUNCATED when the writer has
+ * closed with fewer than @a len (but some) bytes left: they are consumed
+ * and counted in *n; otherwise the common answers -- as
+ * strata_pipe_read_bytes().
+ */
+STRATA_API apr_status_t strata_pipe_skip_exact(strata_pipe_t *p,
+                                               apr_size_t len, apr_size_t *n);
+
+/* Record views: the record-reading calls without the copy.  *rec points
+ * at the record's bytes: inside the pipe's chunk when the record lies in
+ * one chunk (zero-copy), else in a scratch buffer the pipe owns, into which
+ * the record spanning chunks was copied once (grown to the largest such
+ * record, kept for reuse and freed with the pipe; APR_ENOMEM with nothing
+ * consumed if it cannot grow).  The record is consumed when it is returned
+ * (the unread count drops and a paused writer may resume), and *rec stays
+ * valid and unchanged until the next reader call on the pipe (any call of
+ * this section, the reader stream's read, or close_reader).  On failure
+ * *rec is NULL.  Thread: the reader's. */
+
+/**
+ * strata_pipe_read_until() returning a view: the record up to the first
+ * @a delim_len byte @a delim found within the first @a max bytes, the
+ * delimiter in *n and *rec only with STRATA_PIPE_KEEP_DELIM (it is
+ * consumed either way).  Returns as strata_pipe_read_until() with @a max
+ * for @a bufsize: APR_SUCCESS; STRATA_ELIMIT_RECORD (nothing consumed);
+ * APR_EAGAIN (nothing consumed); STRATA_ETRUNCATED (the rest, at least one
+ * byte, is the view and consumed); APR_ENOMEM; APR_EINVAL for NULL
+ * arguments, @a delim_len 0 or @a max < @a delim_len; otherwise the
+ * common answers.
+ */
+STRATA_API apr_status_t strata_pipe_read_until_view(strata_pipe_t *p,
+                                                    const void *delim,
+                                                    apr_size_t delim_len,
+                                                    unsigned flags,
+                                                    apr_size_t max,
+                                                    const char **rec,
+                                                    apr_size_t *n);
+
+/** strata_pipe_read_line() returning a view (see above): "\n" kept, a last
+ *  line without it after a clean end comes back with APR_SUCCESS. */
+STRATA_API apr_status_t strata_pipe_read_line_view(strata_pipe_t *p,
+                                                   apr_size_t max,
+                                                   const char **line,
+                                                   apr_size_t *n);
+
+/**
+ * strata_pipe_read_bytes() returning a view of exactly @a len bytes:
+ * APR_SUCCESS with *n == len (len 0: *rec is an empty string); APR_EAGAIN
+ * with nothing consumed while fewer are there and the writer is open;
+ * STRATA_ETRUNCATED when the writer has closed with fewer (but some): they
+ * are the view and consumed; APR_ENOMEM; otherwise the common answers.
+ */
+STRATA_API apr_status_t strata_pipe_read_exact_view(strata_pipe_t *p,
+                                                    apr_size_t len,
+                                                    const char **rec,
+                                                    apr_size_t *n);
 
 /**
  * Find the first @a needle_len byte @a needle lying wholly inside the
@@ -440,7 +573,11 @@ STRATA_API apr_status_t strata_pipe_reader_stream(strata_stream_t **out,
  * APR_TIMEUP when a wait exceeds the timeout.  strata_flush() does nothing
  * (written bytes are visible at once); strata_shutdown_write() and closing
  * the stream close the writer end cleanly (use strata_pipe_close_writer()
- * first to pass an error instead).  APR_EINVAL for NULL arguments.
+ * first to pass an error instead).  If the stream (or a layer stacked on
+ * it) failed -- see strata_stream_failed() -- or was aborted, closing it
+ * closes the writer end with that status (STRATA_EABORTED after
+ * strata_abort()), so the reader gets the error after the data, never a
+ * clean end of a cut-short stream.  APR_EINVAL for NULL arguments.
  */
 STRATA_API apr_status_t strata_pipe_writer_stream(strata_stream_t **out,
                                                   strata_pipe_t *p,

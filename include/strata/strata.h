@@ -16,5 +16,6 @@
 #include "strata/net.h"
 #include "strata/tcp_server.h"
 #include "strata/executor.h"
+#include "strata/fault.h"
 
 #endif /* STRATA_H */

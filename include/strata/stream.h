@@ -122,11 +122,45 @@ STRATA_API apr_status_t strata_shutdown_write(strata_stream_t *s);
  * Close the stream: finish the write side if it is still open (trailers,
  * buffered bytes), release its resources and, with STRATA_OWN_INNER, close
  * the inner stream.  Returns the first error met; the stream is closed in
- * any case.  Closing again returns APR_SUCCESS and does nothing.  A stream
+ * any case.  If the stack is failed (see strata_stream_failed()) the write
+ * side is not finished, nothing is published, and the failure status is
+ * returned.  Closing again returns APR_SUCCESS and does nothing.  A stream
  * that is never closed is closed when its pool is cleared or destroyed.
  * The handle's memory belongs to its pool and stays valid until then.
  */
 STRATA_API apr_status_t strata_close(strata_stream_t *s);
+
+/**
+ * Abandon @a s and what was written through it.  Marks @a s and every
+ * stream under it failed (strata_stream_failed() gives STRATA_EABORTED
+ * unless an earlier error marked it), then closes @a s without finishing
+ * its write side: buffered bytes are dropped and no trailer is written.
+ * With STRATA_OWN_INNER the inner stream is aborted the same way, down to
+ * the base: an atomic-replace file removes its temporary file and leaves
+ * the target as it was; a pipe writer stream closes its end with
+ * STRATA_EABORTED, which the reader gets after the data.  A borrowed
+ * (not owned) inner stream stays open but is marked failed, so its own
+ * strata_close() discards too (and returns STRATA_EABORTED).
+ * Works on any layer and any stream type; a read-only stream is just
+ * closed.  Returns APR_SUCCESS, or the first error met while releasing
+ * resources; STRATA_ECLOSED if @a s is already closed; APR_EINVAL for NULL.
+ */
+STRATA_API apr_status_t strata_abort(strata_stream_t *s);
+
+/**
+ * Why @a s is failed, or APR_SUCCESS if it is not.  A write-side call
+ * (strata_write, strata_flush, strata_shutdown_write) that fails with a
+ * lasting error marks the stream it was made on and every stream under it
+ * failed with that status (the first one stays).  APR_EINTR, APR_EAGAIN and
+ * APR_TIMEUP from write and flush ("nothing lost, call again") do not mark;
+ * nor do calls refused for bad arguments, a closed or shut stream or a
+ * missing method.  A spent quota (STRATA_EQUOTA) does.  Closing a stream
+ * whose stack (itself or any stream under it) is failed does not finish
+ * the write side (no flush, no trailer), makes an atomic-replace file
+ * discard its temporary file, and returns the failure status (unless the
+ * close came from strata_abort()).  Reads never mark a stream failed.
+ */
+STRATA_API apr_status_t strata_stream_failed(const strata_stream_t *s);
 
 /** Generic control call; @a op is type-specific.  STRATA_ENOTSUP if unknown. */
 STRATA_API apr_status_t strata_control(strata_stream_t *s, int op, void *arg);
@@ -166,7 +200,11 @@ typedef struct strata_copy_opts_t {
  * otherwise a read/write_all loop does.  Either way both streams' meters
  * count exactly what moved.  @a opts may be NULL.  *copied (may be NULL) is
  * the number of bytes written to @a to, also on error.  Reaching EOF is
- * APR_SUCCESS.  Does not flush or close either stream.
+ * APR_SUCCESS.  Does not flush or close either stream.  If either side
+ * fails part way with a lasting error (anything but APR_EINTR, APR_EAGAIN
+ * and APR_TIMEUP), @a to is marked failed (strata_stream_failed()): what
+ * reached it is cut short, so closing it will not publish it (an atomic
+ * file discards, a pipe writer stream passes the error to its reader).
  */
 STRATA_API apr_status_t strata_copy(strata_stream_t *from, strata_stream_t *to,
                                     const strata_copy_opts_t *opts,

@@ -69,6 +69,7 @@ struct strata_stream_t {
     unsigned state;                       /* dispatcher's STRATA__ST_* bits */
     volatile apr_uint64_t read_bytes, read_ops, write_bytes, write_ops;
     strata_meter_t *meters[STRATA_STREAM_MAX_METERS];
+    apr_status_t failed;                  /* see strata_stream_failed() */
 };
 
 /**
@@ -86,7 +87,9 @@ STRATA_API apr_status_t strata_stream_alloc(strata_stream_t **out,
 STRATA_API void strata_stream_ready(strata_stream_t *s);
 
 /** Within a close method: non-zero if strata_close() was called explicitly,
- *  zero if the stream is being closed by its pool's cleanup. */
+ *  zero if the stream is being closed by its pool's cleanup.  A type that
+ *  publishes on close (atomic replace) also checks strata_stream_failed():
+ *  a failed or aborted stream must discard instead. */
 STRATA_API int strata_stream_closing_explicitly(const strata_stream_t *s);
 
 #ifdef __cplusplus

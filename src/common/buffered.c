@@ -23,7 +23,35 @@ typedef struct buffered_t {
      * record that trickles in be scanned once, not once per call. */
     apr_size_t scan_from, scan_dlen;
     char scan_delim[16];
+    /* A lasting error of the inner stream's reads (corrupt or truncated
+     * input, a decoder limit...): once met, every refill answers it again
+     * without calling the inner stream, so it is never lost. */
+    apr_status_t rerr;
 } buffered_t;
+
+/* Inner read errors about the data itself, which no retry can change.
+ * I/O errors, EINTR, EAGAIN, a timeout or a spent quota are not: the
+ * inner stream is asked again next time (and answers for itself). */
+static int read_error_lasts(apr_status_t rv)
+{
+    return rv == STRATA_EBADDATA || rv == STRATA_ETRUNCATED
+           || STRATA_STATUS_IS_LIMIT(rv) || rv == STRATA_EBADSTREAM;
+}
+
+/* One read of the inner stream, remembering a lasting error. */
+static apr_status_t inner_read(buffered_t *b, void *buf, apr_size_t len,
+                               apr_size_t *n)
+{
+    apr_status_t rv;
+
+    *n = 0;
+    if (b->rerr != APR_SUCCESS)
+        return b->rerr;
+    rv = strata_read(b->base.inner, buf, len, n);
+    if (read_error_lasts(rv))
+        b->rerr = rv;
+    return rv;
+}
 
 /* Consume @n buffered bytes (forgetting the remembered scan). */
 static void rbuf_consume(buffered_t *b, apr_size_t n)
@@ -67,8 +95,8 @@ static apr_status_t rbuf_make_room(buffered_t *b, apr_size_t limit)
         b->rend = avail;
         return APR_SUCCESS;
     }
-    if (b->rcap >= limit)
-        return STRATA_ELIMIT;    /* callers never ask for more than limit */
+    if (b->rcap >= limit)        /* callers never ask for more than limit */
+        return STRATA_ELIMIT_RECORD;
     cap = b->rcap > APR_SIZE_MAX / 2 ? APR_SIZE_MAX : b->rcap * 2;
     if (cap > limit)
         cap = limit;
@@ -87,11 +115,12 @@ static apr_status_t rbuf_fill(buffered_t *b, apr_size_t limit)
     apr_size_t n;
     apr_status_t rv;
 
+    if (b->rerr != APR_SUCCESS)
+        return b->rerr;
     if ((rv = rbuf_make_room(b, limit)) != APR_SUCCESS)
         return rv;
     do {
-        rv = strata_read(b->base.inner, b->rbuf + b->rend, b->rcap - b->rend,
-                         &n);
+        rv = inner_read(b, b->rbuf + b->rend, b->rcap - b->rend, &n);
     } while (APR_STATUS_IS_EINTR(rv));
     b->rend += n;
     return rv;
@@ -136,7 +165,7 @@ static apr_status_t buffered_read(strata_stream_t *s, void *buf,
         b->rpos = b->rend = 0;
         b->scan_dlen = 0;
         if (len >= b->rcap)      /* a large read bypasses the buffer */
-            return strata_read(s->inner, buf, len, n);
+            return inner_read(b, buf, len, n);
         if ((rv = rbuf_fill(b, b->rcap)) != APR_SUCCESS)
             return rv;
     }
@@ -197,13 +226,11 @@ static apr_status_t buffered_shutdown(strata_stream_t *s)
     buffered_t *b = (buffered_t *)s;
     apr_status_t rv;
 
-    if ((rv = wbuf_flush(b)) != APR_SUCCESS)
-        return rv;
     /* Only an owned inner stream is finished with us; a borrowed one is
-     * flushed and stays usable (as the codec streams do). */
-    if (s->flags & STRATA_OWN_INNER)
-        return strata_shutdown_write(s->inner);
-    return strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
+     * flushed and stays usable (as the codec streams do).  If our bytes
+     * did not all go out, the stack is failed and the inner stays open. */
+    rv = wbuf_flush(b);
+    return strata__shutdown_inner(s, rv);
 }
 
 static apr_status_t buffered_seek(strata_stream_t *s, apr_off_t offset,
@@ -225,7 +252,9 @@ static apr_status_t buffered_seek(strata_stream_t *s, apr_off_t offset,
         offset -= unread;        /* the inner stream is ahead of the caller */
     b->rpos = b->rend = 0;
     b->scan_dlen = 0;
-    return strata_seek(s->inner, offset, where, newpos);
+    if ((rv = strata_seek(s->inner, offset, where, newpos)) == APR_SUCCESS)
+        b->rerr = APR_SUCCESS;           /* a new position, a new chance */
+    return rv;
 }
 
 static apr_status_t buffered_close(strata_stream_t *s)
@@ -305,10 +334,13 @@ static apr_status_t view_begin(strata_stream_t *s, const char **data,
     return strata__io_begin(s, STRATA__DIR_READ, want, grant);
 }
 
-/* read_until's loop; *len is the record (or partial) length on return. */
+/* read_until's loop; *len is the record (or partial) length on return:
+ * the record (APR_SUCCESS), the rest before a clean end (STRATA_ETRUNCATED
+ * with *inner 0), or what is buffered when the inner stream failed (*inner
+ * 1, any status). */
 static apr_status_t until_loop(buffered_t *b, const char *delim,
                                apr_size_t dlen, apr_size_t lim,
-                               apr_size_t *len)
+                               apr_size_t *len, int *inner)
 {
     apr_size_t from = 0, avail, window, end;
     apr_status_t rv;
@@ -332,14 +364,17 @@ static apr_status_t until_loop(buffered_t *b, const char *delim,
             b->scan_from = from;
         }
         if (window >= lim)
-            return STRATA_ELIMIT;
+            return STRATA_ELIMIT_RECORD;
         rv = rbuf_fill(b, lim);
         if (APR_STATUS_IS_EOF(rv)) {
             *len = b->rend - b->rpos;
             return *len > 0 ? STRATA_ETRUNCATED : APR_EOF;
         }
-        if (rv != APR_SUCCESS)
+        if (rv != APR_SUCCESS) {
+            *inner = 1;
+            *len = b->rend - b->rpos;
             return rv;
+        }
     }
 }
 
@@ -382,17 +417,19 @@ static int fast_record(strata_stream_t *s, const char *delim, apr_size_t dlen,
     return 1;
 }
 
-apr_status_t strata_read_until(strata_stream_t *s, const void *delim,
-                               apr_size_t delim_len, apr_size_t max,
-                               const char **data, apr_size_t *len)
+/* strata_read_until(); *clean is set when a STRATA_ETRUNCATED partial
+ * record came from a clean end of input (read_line then answers success). */
+static apr_status_t read_until_impl(strata_stream_t *s, const void *delim,
+                                    apr_size_t delim_len, apr_size_t max,
+                                    const char **data, apr_size_t *len,
+                                    int *clean)
 {
     buffered_t *b = (buffered_t *)s;
     apr_size_t grant, n = 0;
     apr_status_t rv;
+    int inner = 0;
 
-    if (fast_record(s, delim, delim_len, max, data, len))
-        return APR_SUCCESS;
-
+    *clean = 0;
     if (data != NULL && len != NULL && (delim == NULL || delim_len == 0
                                         || max < delim_len)) {
         *data = NULL;
@@ -402,10 +439,17 @@ apr_status_t strata_read_until(strata_stream_t *s, const void *delim,
     if ((rv = view_begin(s, data, len, max, &grant)) != APR_SUCCESS)
         return rv;
     rbuf_shrink(b);
-    rv = until_loop(b, delim, delim_len, grant, &n);
-    if (rv == STRATA_ELIMIT && grant < max)
+    rv = until_loop(b, delim, delim_len, grant, &n, &inner);
+    if (rv == STRATA_ELIMIT_RECORD && !inner && grant < max)
         rv = STRATA_EQUOTA;
-    if (rv == APR_SUCCESS || rv == STRATA_ETRUNCATED) {
+    if (rv == STRATA_ETRUNCATED && !inner)
+        *clean = 1;
+    else if (inner && n > 0 && rv == b->rerr)
+        rv = STRATA_ETRUNCATED;  /* the record can never end: hand out the
+                                    rest; the error comes next call */
+    else if (inner)
+        n = 0;
+    if (rv == APR_SUCCESS || (rv == STRATA_ETRUNCATED && n > 0)) {
         *data = b->rbuf + b->rpos;
         *len = n;
         rbuf_consume(b, n);
@@ -416,15 +460,29 @@ apr_status_t strata_read_until(strata_stream_t *s, const void *delim,
     return rv;
 }
 
+apr_status_t strata_read_until(strata_stream_t *s, const void *delim,
+                               apr_size_t delim_len, apr_size_t max,
+                               const char **data, apr_size_t *len)
+{
+    int clean;
+
+    if (fast_record(s, delim, delim_len, max, data, len))
+        return APR_SUCCESS;
+    return read_until_impl(s, delim, delim_len, max, data, len, &clean);
+}
+
 apr_status_t strata_read_line(strata_stream_t *s, apr_size_t max,
                               const char **data, apr_size_t *len)
 {
     apr_status_t rv;
+    int clean;
 
     if (fast_record(s, "\n", 1, max, data, len))
         return APR_SUCCESS;
-    rv = strata_read_until(s, "\n", 1, max, data, len);
-    return rv == STRATA_ETRUNCATED ? APR_SUCCESS : rv;
+    rv = read_until_impl(s, "\n", 1, max, data, len, &clean);
+    /* Only a last line before a clean end is a line (as in getline); a
+     * decoder's STRATA_ETRUNCATED is an error, never "success, 0 bytes". */
+    return rv == STRATA_ETRUNCATED && clean ? APR_SUCCESS : rv;
 }
 
 apr_status_t strata_peek(strata_stream_t *s, apr_size_t n, const char **data,

@@ -222,17 +222,40 @@ void strata__alloc_free(strata__alloc_t *a, void *p)
     free(h);
 }
 
+int strata__alloc_charge(strata__alloc_t *a, apr_size_t size)
+{
+    apr_uint64_t now, peak;
+
+    now = apr_atomic_add64(&a->current, size) + size;
+    if (a->cap && now > a->cap) {
+        apr_atomic_sub64(&a->current, size);
+        apr_atomic_set32(&a->refused, 1);
+        return 0;
+    }
+    while ((peak = apr_atomic_read64(&a->peak)) < now
+           && apr_atomic_cas64(&a->peak, now, peak) != peak)
+        ;
+    return 1;
+}
+
+void strata__alloc_uncharge(strata__alloc_t *a, apr_size_t size)
+{
+    apr_atomic_sub64(&a->current, size);
+}
+
 apr_status_t strata__alloc_status(strata__alloc_t *a)
 {
-    return apr_atomic_read32(&a->refused) ? STRATA_ELIMIT : APR_ENOMEM;
+    return apr_atomic_read32(&a->refused) ? STRATA_ELIMIT_MEMORY : APR_ENOMEM;
 }
 
 /* ---- engine dispatch ------------------------------------------------------------ */
 
 apr_status_t strata__codec_init(strata__codec_t *c)
 {
+    strata_engine_t asked = c->engine;
     apr_status_t rv;
 
+    c->engine = STRATA_ENGINE_AUTO;     /* set by the gzip family's init */
     if (c->encode) {
         rv = strata__codec_level(c->codec, c->level, &c->level);
         if (rv != APR_SUCCESS)
@@ -240,6 +263,16 @@ apr_status_t strata__codec_init(strata__codec_t *c)
     }
     switch (c->codec) {
     case STRATA_CODEC_GZIP: case STRATA_CODEC_ZLIB: case STRATA_CODEC_DEFLATE:
+        rv = strata__engine_pick(asked, c->encode ? STRATA__USE_ENCODE
+                                                      : STRATA__USE_DECODE,
+                                 c->level, c->alloc->cap, &c->engine,
+                                 &c->engine_level);
+        if (rv != APR_SUCCESS)
+            return rv;
+        if (c->engine == STRATA_ENGINE_ISAL)
+            return strata__isal_init(c);
+        if (c->engine == STRATA_ENGINE_LIBDEFLATE)
+            return strata__libdeflate_init(c);
         return strata__zlib_init(c);
     case STRATA_CODEC_BZIP2:
         return strata__bzip2_init(c);

@@ -32,7 +32,7 @@ static apr_status_t xz_error(strata__codec_t *c, lzma_ret ret)
     case LZMA_MEM_ERROR:
         return strata__alloc_status(c->alloc);
     case LZMA_MEMLIMIT_ERROR:
-        return STRATA_ELIMIT;
+        return STRATA_ELIMIT_MEMORY;
     case LZMA_FORMAT_ERROR: case LZMA_DATA_ERROR: case LZMA_OPTIONS_ERROR:
     case LZMA_UNSUPPORTED_CHECK:
         return STRATA_EBADDATA;

@@ -33,7 +33,7 @@ static apr_status_t zstd_error(strata__codec_t *c, size_t ret)
     case ZSTD_error_memory_allocation:
         return strata__alloc_status(c->alloc);
     case ZSTD_error_frameParameter_windowTooLarge:
-        return STRATA_ELIMIT;
+        return STRATA_ELIMIT_MEMORY;
     case ZSTD_error_parameter_unsupported:
     case ZSTD_error_parameter_outOfBound:
     case ZSTD_error_init_missing: case ZSTD_error_stage_wrong:

@@ -2,7 +2,7 @@
  * compress_gzip_parallel.c -- the gzip writer with threads > 1.
  *
  * Input is cut into blocks (block_size, at least 32 KiB); each block is
- * deflated on a worker of an apr_thread_pool and the results are written
+ * deflated on one of the stream's worker threads and the results are written
  * in order by the caller's thread.  Two output forms, both standard:
  *  - one gzip member (default, as pigz writes): each block is raw deflate
  *    primed with the previous block's last 32 KiB as dictionary and ended
@@ -11,9 +11,15 @@
  *  - one independent gzip member per block (gzip_members).
  * At most 2 * threads + 2 blocks are in flight, so memory stays bounded;
  * every buffer and deflate state comes from the counting allocator.
+ *
+ * The workers are the stream's own apr_threads (not an apr_thread_pool,
+ * whose worker that cannot allocate its bookkeeping exits uncounted, so
+ * that destroying the pool waits forever): a failed start stops and joins
+ * those already running and returns the error; workers end by returning.
  */
 #include "strata_codec_private.h"
-#include <apr_thread_pool.h>
+#include "strata_os.h"
+#include <apr_thread_proc.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_cond.h>
 #include <string.h>
@@ -28,7 +34,8 @@ typedef struct pgz_stream_t pgz_stream_t;
 
 typedef struct pgz_zs_t {             /* a deflate state, reused */
     struct pgz_zs_t *next;
-    z_stream z;
+    z_stream z;                      /* zlib engine */
+    void *eng;                       /* ISA-L block state / libdeflate's */
 } pgz_zs_t;
 
 typedef enum pgz_job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE } pgz_job_state;
@@ -54,15 +61,22 @@ struct pgz_stream_t {
     apr_pool_t *tpool;               /* own top-level pool: thread pool, mutex,
                                         cond; destroyed by close, so a pool
                                         clear cannot take it away first */
-    apr_thread_pool_t *tp;
+    apr_thread_t **workers;          /* nworkers running */
+    unsigned nworkers;
     apr_thread_mutex_t *mu;
-    apr_thread_cond_t *cv;
+    apr_thread_cond_t *cv;           /* a job is done (the writer waits) */
+    apr_thread_cond_t *work_cv;      /* a job is queued, or stop */
+    pgz_job_t **queue;               /* jobs to compress, FIFO, under mu */
+    unsigned qhead, qlen;
+    int stopping;                    /* under mu: workers end when idle */
     pgz_zs_t *zfree;                 /* under mu */
     pgz_job_t *jobs;                 /* ring of njobs, in stream order */
     unsigned njobs, head, count;     /* queued or done, oldest at head */
     pgz_job_t *cur;                  /* being filled (not in the ring count) */
     apr_size_t block;
     int level, members;
+    strata_engine_t engine;          /* the block engine */
+    int elevel;                      /* its own level */
     unsigned threads;
     unsigned char dict[PGZ_DICT];    /* the last 32 KiB of input submitted */
     apr_size_t dict_len;
@@ -96,13 +110,24 @@ static pgz_zs_t *pgz_get_z(pgz_stream_t *g)
         g->zfree = zs->next;
     apr_thread_mutex_unlock(g->mu);
     if (zs != NULL) {
-        deflateReset(&zs->z);
+        if (g->engine == STRATA_ENGINE_ZLIB)
+            deflateReset(&zs->z);
         return zs;
     }
     zs = strata__alloc(&g->alloc, sizeof(*zs));
     if (zs == NULL)
         return NULL;
     memset(zs, 0, sizeof(*zs));
+    if (g->engine != STRATA_ENGINE_ZLIB) {
+        zs->eng = g->engine == STRATA_ENGINE_ISAL
+                  ? strata__isal_block_new(&g->alloc, g->elevel)
+                  : strata__ldef_alloc(&g->alloc, g->elevel);
+        if (zs->eng == NULL) {
+            strata__alloc_free(&g->alloc, zs);
+            return NULL;
+        }
+        return zs;
+    }
     zs->z.zalloc = pgz_zalloc;
     zs->z.zfree = pgz_zfree;
     zs->z.opaque = &g->alloc;
@@ -139,12 +164,46 @@ static void pgz_put_le32(unsigned char *p, apr_uint32_t v)
     p[3] = (unsigned char)(v >> 24);
 }
 
+static void pgz_free_z(pgz_stream_t *g, pgz_zs_t *zs)
+{
+    if (g->engine == STRATA_ENGINE_ISAL)
+        strata__isal_block_free(&g->alloc, zs->eng);
+    else if (g->engine == STRATA_ENGINE_LIBDEFLATE)
+        strata__ldef_free(&g->alloc, zs->eng, g->elevel);
+    else
+        deflateEnd(&zs->z);
+    strata__alloc_free(&g->alloc, zs);
+}
+
+/* The block through ISA-L or libdeflate (which cannot take the previous
+ * block as dictionary: its blocks are larger instead). */
+static apr_status_t pgz_deflate_other(pgz_stream_t *g, pgz_job_t *job,
+                                      pgz_zs_t *zs)
+{
+    unsigned char *out = job->out + job->out_len;
+    apr_size_t cap = job->out_cap - job->out_len - 8, n;
+
+    if (g->engine == STRATA_ENGINE_ISAL)
+        n = strata__isal_block(zs->eng, job->dict,
+                               g->members ? 0 : job->dict_len, job->in,
+                               job->in_len, out, cap, g->members);
+    else
+        n = strata__ldef_compress(zs->eng, job->in, job->in_len, out, cap,
+                                  !g->members);
+    pgz_put_z(g, zs);
+    if (n == 0)
+        return APR_EGENERAL;             /* out_cap is a true bound */
+    job->out_len += n;
+    return APR_SUCCESS;
+}
+
 /* Deflate one block into job->out; the block is at most 64 MiB, so its
  * sizes fit zlib's uInt. */
 static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
 {
     pgz_zs_t *zs = pgz_get_z(g);
     z_stream *z;
+    apr_status_t rv;
     int ret;
 
     if (zs == NULL)
@@ -153,6 +212,11 @@ static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
     job->out_len = 0;
     if (g->members || job->first)
         job->out_len = pgz_put_header(job->out, g->level);
+    if (g->engine != STRATA_ENGINE_ZLIB) {
+        if ((rv = pgz_deflate_other(g, job, zs)) != APR_SUCCESS)
+            return rv;
+        goto trailer;
+    }
     if (!g->members && job->dict_len > 0)
         deflateSetDictionary(z, job->dict, (uInt)job->dict_len);
     z->next_in = job->in;
@@ -167,6 +231,7 @@ static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
     }
     job->out_len = (apr_size_t)(z->next_out - job->out);
     pgz_put_z(g, zs);
+trailer:
     job->crc = (apr_uint32_t)crc32(0, job->in, (uInt)job->in_len);
     if (g->members) {
         pgz_put_le32(job->out + job->out_len, job->crc);
@@ -176,18 +241,83 @@ static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
     return APR_SUCCESS;
 }
 
-static void *APR_THREAD_FUNC pgz_work(apr_thread_t *t, void *data)
+/* A worker: compress queued jobs until stopped with an empty queue. */
+static void *APR_THREAD_FUNC pgz_worker(apr_thread_t *t, void *data)
 {
-    pgz_job_t *job = data;
-    pgz_stream_t *g = job->owner;
-    apr_status_t rv = pgz_deflate(g, job);
+    pgz_stream_t *g = data;
+    pgz_job_t *job;
+    apr_status_t rv;
 
+    (void)t;
     apr_thread_mutex_lock(g->mu);
-    job->rv = rv;
-    job->state = JOB_DONE;
-    apr_thread_cond_broadcast(g->cv);
+    for (;;) {
+        while (g->qlen == 0 && !g->stopping)
+            apr_thread_cond_wait(g->work_cv, g->mu);
+        if (g->qlen == 0)
+            break;
+        job = g->queue[g->qhead];
+        g->qhead = (g->qhead + 1) % g->njobs;
+        g->qlen--;
+        apr_thread_mutex_unlock(g->mu);
+        rv = pgz_deflate(g, job);
+        apr_thread_mutex_lock(g->mu);
+        job->rv = rv;
+        job->state = JOB_DONE;
+        apr_thread_cond_broadcast(g->cv);
+    }
     apr_thread_mutex_unlock(g->mu);
-    return NULL;
+    return NULL;                     /* returning ends the thread, no unwind */
+}
+
+/* Stop the workers once the queue is empty and join them. */
+static void pgz_stop_workers(pgz_stream_t *g)
+{
+    apr_status_t ignored;
+    unsigned i;
+
+    if (g->nworkers == 0)
+        return;
+    apr_thread_mutex_lock(g->mu);
+    g->stopping = 1;
+    apr_thread_cond_broadcast(g->work_cv);
+    apr_thread_mutex_unlock(g->mu);
+    for (i = 0; i < g->nworkers; i++)
+        apr_thread_join(&ignored, g->workers[i]);
+    g->nworkers = 0;
+}
+
+unsigned strata__pgz_fail_start_at;
+
+/* Start the workers; on a failure, stop those started and say why. */
+static apr_status_t pgz_start_workers(pgz_stream_t *g)
+{
+    apr_threadattr_t *attr = NULL;
+    apr_status_t rv;
+    unsigned i;
+
+    strata__os_thread_prepare();     /* a thread's exit must not abort */
+    g->workers = apr_pcalloc(g->tpool, g->threads * sizeof(*g->workers));
+    g->queue = apr_pcalloc(g->tpool, g->njobs * sizeof(*g->queue));
+    if (g->workers == NULL || g->queue == NULL)
+        return APR_ENOMEM;
+    /* deflate needs little stack: 1 MiB, not the default 8 */
+    if (apr_threadattr_create(&attr, g->tpool) != APR_SUCCESS
+        || apr_threadattr_stacksize_set(attr, (apr_size_t)1 << 20)
+           != APR_SUCCESS)
+        attr = NULL;
+    for (i = 0; i < g->threads; i++) {
+        if (strata__pgz_fail_start_at == i + 1)
+            rv = APR_EAGAIN;         /* the tests' seam */
+        else
+            rv = apr_thread_create(&g->workers[i], attr, pgz_worker, g,
+                                   g->tpool);
+        if (rv != APR_SUCCESS) {
+            pgz_stop_workers(g);
+            return rv;
+        }
+        g->nworkers = i + 1;
+    }
+    return APR_SUCCESS;
 }
 
 /* ---- the writer side -------------------------------------------------------- */
@@ -206,8 +336,12 @@ static apr_status_t pgz_job_alloc(pgz_stream_t *g, pgz_job_t *job)
     job->owner = g;
     job->in = strata__alloc(&g->alloc, b);
     job->dict = strata__alloc(&g->alloc, PGZ_DICT);
-    /* deflate's worst case (stored blocks) plus header, flush, trailer */
+    /* deflate's worst case (stored blocks) plus header, flush, trailer;
+     * ISA-L's and libdeflate's stored blocks are no worse than this */
     job->out_cap = b + (b >> 12) + (b >> 14) + 5 * (b / 16383 + 1) + 64;
+    if (g->engine == STRATA_ENGINE_LIBDEFLATE
+        && strata__ldef_bound(b) + 64 > job->out_cap)
+        job->out_cap = strata__ldef_bound(b) + 64;
     job->out = strata__alloc(&g->alloc, job->out_cap);
     if (job->in == NULL || job->dict == NULL || job->out == NULL)
         return strata__alloc_status(&g->alloc);
@@ -237,7 +371,6 @@ static apr_status_t pgz_submit(pgz_stream_t *g)
 {
     pgz_job_t *job = g->cur;
     apr_size_t keep;
-    apr_status_t rv;
 
     job->first = g->blocks == 0;
     job->dict_len = g->dict_len;
@@ -260,12 +393,10 @@ static apr_status_t pgz_submit(pgz_stream_t *g)
     g->count++;
     apr_thread_mutex_lock(g->mu);
     job->state = JOB_QUEUED;
+    g->queue[(g->qhead + g->qlen) % g->njobs] = job;
+    g->qlen++;
+    apr_thread_cond_signal(g->work_cv);
     apr_thread_mutex_unlock(g->mu);
-    rv = apr_thread_pool_push(g->tp, pgz_work, job, APR_THREAD_TASK_PRIORITY_NORMAL,
-                              g);
-    if (rv != APR_SUCCESS) {               /* run it here instead */
-        pgz_work(NULL, job);
-    }
     return APR_SUCCESS;
 }
 
@@ -383,7 +514,7 @@ static apr_status_t pgz_flush(strata_stream_t *s, int mode)
 static apr_status_t pgz_shutdown(strata_stream_t *s)
 {
     pgz_stream_t *g = (pgz_stream_t *)s;
-    apr_status_t rv = g->err, rv2;
+    apr_status_t rv = g->err;
     apr_size_t n;
 
     if (rv == APR_SUCCESS)
@@ -404,12 +535,7 @@ static apr_status_t pgz_shutdown(strata_stream_t *s)
         if (rv == APR_SUCCESS)
             g->finished = 1;
     }
-    if ((s->flags & STRATA_OWN_INNER)
-        && (strata_stream_caps(s->inner) & STRATA_CAP_WRITE))
-        rv2 = strata_shutdown_write(s->inner);
-    else
-        rv2 = strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
-    return rv != APR_SUCCESS ? rv : rv2;
+    return strata__shutdown_inner(s, rv);
 }
 
 /* The one cleanup path: wait for the workers, stop the pool, free all. */
@@ -418,19 +544,10 @@ static void pgz_release(pgz_stream_t *g)
     pgz_zs_t *zs;
     unsigned i;
 
-    if (g->tp != NULL) {
-        apr_thread_mutex_lock(g->mu);
-        for (i = 0; i < g->njobs; i++)
-            while (g->jobs[i].state == JOB_QUEUED)
-                apr_thread_cond_wait(g->cv, g->mu);
-        apr_thread_mutex_unlock(g->mu);
-        apr_thread_pool_destroy(g->tp);
-        g->tp = NULL;
-    }
+    pgz_stop_workers(g);             /* they finish the queue first */
     while ((zs = g->zfree) != NULL) {
         g->zfree = zs->next;
-        deflateEnd(&zs->z);
-        strata__alloc_free(&g->alloc, zs);
+        pgz_free_z(g, zs);
     }
     for (i = 0; g->jobs != NULL && i < g->njobs; i++) {
         strata__alloc_free(&g->alloc, g->jobs[i].in);
@@ -480,7 +597,14 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     g->level = level;
     g->members = opts->gzip_members;
     g->threads = opts->threads;
-    g->block = opts->block_size ? opts->block_size : PGZ_DEF_BLOCK;
+    rv = strata__engine_pick(opts->engine, g->members ? STRATA__USE_MEMBERS
+                                                     : STRATA__USE_BLOCKS,
+                             level, opts->block_size, &g->engine, &g->elevel);
+    if (rv != APR_SUCCESS)
+        return rv;
+    g->block = opts->block_size ? opts->block_size
+             : g->engine == STRATA_ENGINE_LIBDEFLATE ? STRATA__LDEF_BLOCK
+             : PGZ_DEF_BLOCK;
     if (g->block < PGZ_MIN_BLOCK)
         g->block = PGZ_MIN_BLOCK;
     if (g->block > PGZ_MAX_BLOCK)
@@ -493,9 +617,10 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     if (rv == APR_SUCCESS)
         rv = apr_thread_cond_create(&g->cv, g->tpool);
     if (rv == APR_SUCCESS)
-        rv = apr_thread_pool_create(&g->tp, g->threads, g->threads, g->tpool);
+        rv = apr_thread_cond_create(&g->work_cv, g->tpool);
+    if (rv == APR_SUCCESS)
+        rv = pgz_start_workers(g);
     if (rv != APR_SUCCESS) {
-        g->tp = NULL;
         apr_pool_destroy(g->tpool);
         return rv;
     }
@@ -515,8 +640,10 @@ apr_status_t strata__gzip_parallel_info(strata_stream_t *s,
     info->threads = g->threads;
     info->plain_bytes = g->plain;
     info->coded_bytes = g->coded;
+    info->coded_used = g->coded;
     info->members = g->members ? g->blocks : (apr_uint64_t)g->finished;
     info->mem_current = (apr_size_t)g->alloc.current;
     info->mem_peak = (apr_size_t)g->alloc.peak;
+    info->engine = g->engine;
     return APR_SUCCESS;
 }

@@ -14,7 +14,7 @@
 #define CS_BUFSIZE   ((apr_size_t)64 * 1024)
 #define CS_MAX_STALL 16                 /* no-progress calls before giving up */
 #define CS_DEFAULT_DEC_MEMORY ((apr_size_t)256 * 1024 * 1024)
-#define CS_DEFAULT_GRACE ((apr_uint64_t)1024 * 1024)
+#define CS_DEFAULT_GRACE STRATA_RATIO_GRACE_DEFAULT
 
 typedef enum cs_state {
     CS_DETECT,      /* auto: collecting the magic bytes */
@@ -49,27 +49,36 @@ typedef struct codec_stream_t {
 
 static apr_status_t cs_fail(codec_stream_t *cs, apr_status_t rv)
 {
-    if (rv == APR_EGENERAL || rv == STRATA_EBADDATA || rv == STRATA_ELIMIT
+    if (rv == APR_EGENERAL || rv == STRATA_EBADDATA || STRATA_STATUS_IS_LIMIT(rv)
         || rv == STRATA_ETRUNCATED || rv == APR_ENOMEM)
         cs->err = rv;
     return rv;
 }
 
-/* Plain bytes this decoder may still produce, given @seen compressed. */
-static apr_uint64_t cs_allowance(const codec_stream_t *cs, apr_uint64_t seen)
+/* Plain bytes this decoder may still produce, given @seen compressed
+ * bytes in total, and which limit binds (*which: STRATA_ELIMIT_OUTPUT or
+ * STRATA_ELIMIT_RATIO; may be NULL).  The ratio is measured on totals and
+ * only past the grace: total output <= max(ratio_grace, max_ratio * seen). */
+static apr_uint64_t cs_allowance_of(const codec_stream_t *cs,
+                                    apr_uint64_t seen, apr_status_t *which)
 {
     apr_uint64_t allow = APR_UINT64_MAX, cap;
 
+    if (which != NULL)
+        *which = STRATA_ELIMIT_OUTPUT;
     if (cs->d.max_output)
         allow = cs->d.max_output > cs->plain ? cs->d.max_output - cs->plain : 0;
     if (cs->d.max_ratio) {
         cap = seen > APR_UINT64_MAX / cs->d.max_ratio
               ? APR_UINT64_MAX : seen * cs->d.max_ratio;
-        cap = cap > APR_UINT64_MAX - cs->d.ratio_grace
-              ? APR_UINT64_MAX : cap + cs->d.ratio_grace;
+        if (cap < cs->d.ratio_grace)
+            cap = cs->d.ratio_grace;
         cap = cap > cs->plain ? cap - cs->plain : 0;
-        if (cap < allow)
+        if (cap < allow) {
             allow = cap;
+            if (which != NULL)
+                *which = STRATA_ELIMIT_RATIO;
+        }
     }
     return allow;
 }
@@ -95,7 +104,8 @@ static apr_status_t cs_decode(codec_stream_t *cs, unsigned char *out,
                               apr_size_t outlen, apr_uint64_t seen, int op,
                               apr_size_t *produced, int *progress)
 {
-    apr_uint64_t allow = cs_allowance(cs, seen);
+    apr_status_t which;
+    apr_uint64_t allow = cs_allowance_of(cs, seen, &which);
     unsigned char probe;
     apr_size_t in_before = cs->c.avail_in;
     int probing = 0;
@@ -115,7 +125,7 @@ static apr_status_t cs_decode(codec_stream_t *cs, unsigned char *out,
     *progress = *produced > 0 || cs->c.avail_in != in_before;
     if (probing && *produced > 0) {
         *produced = 0;
-        return cs_fail(cs, STRATA_ELIMIT);
+        return cs_fail(cs, which);
     }
     cs->plain += *produced;
     if (APR_STATUS_IS_EOF(rv)) {
@@ -191,7 +201,7 @@ static apr_status_t cs_detect(codec_stream_t *cs, const unsigned char *p,
         return cs_fail(cs, len == 0 ? STRATA_ETRUNCATED : STRATA_EBADDATA);
     }
     if ((rv = cs_engine_start(cs, codec)) != APR_SUCCESS)
-        return cs_fail(cs, rv == APR_ENOMEM || rv == STRATA_ELIMIT
+        return cs_fail(cs, rv == APR_ENOMEM || STRATA_STATUS_IS_LIMIT(rv)
                            ? rv : APR_EGENERAL);
     cs->state = CS_RUN;
     return APR_SUCCESS;
@@ -202,8 +212,8 @@ static apr_status_t cs_detect(codec_stream_t *cs, const unsigned char *p,
 static apr_status_t dec_read_plain(codec_stream_t *cs, unsigned char *out,
                                    apr_size_t len, apr_size_t *n)
 {
-    apr_uint64_t allow = cs_allowance(cs, APR_UINT64_MAX / 2);
-    apr_status_t rv = APR_SUCCESS;
+    apr_status_t which, rv = APR_SUCCESS;
+    apr_uint64_t allow = cs_allowance_of(cs, APR_UINT64_MAX / 2, &which);
 
     if (allow == 0) {
         /* at the limit: fine only if nothing follows */
@@ -212,7 +222,7 @@ static apr_status_t dec_read_plain(codec_stream_t *cs, unsigned char *out,
             if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv))
                 return rv;
         }
-        return cs->pos < cs->len ? cs_fail(cs, STRATA_ELIMIT) : APR_EOF;
+        return cs->pos < cs->len ? cs_fail(cs, which) : APR_EOF;
     }
     if (len > allow)
         len = (apr_size_t)allow;
@@ -255,7 +265,7 @@ static apr_status_t dec_read(codec_stream_t *cs, unsigned char *out,
             }
             continue;
         case CS_BETWEEN:
-            if (cs->pos == cs->len) {
+            if (cs->pos == cs->len && cs->c.held == 0) {
                 if (cs->in_eof) {
                     cs->state = CS_DONE;
                     return APR_EOF;
@@ -280,8 +290,15 @@ static apr_status_t dec_read(codec_stream_t *cs, unsigned char *out,
                                                  : STRATA__OP_RUN,
                        &produced, &progress);
         cs->pos = cs->len - cs->c.avail_in;
-        if (rv != APR_SUCCESS)
+        if (rv != APR_SUCCESS) {
+            /* output made before a codec error goes out first; the error
+             * is sticky and comes on the next call */
+            if (produced > 0 && rv == cs->err) {
+                *n = produced;
+                return APR_SUCCESS;
+            }
             return rv;
+        }
         if (produced > 0) {
             cs->stalls = 0;
             *n = produced;
@@ -416,17 +433,18 @@ static apr_status_t dec_step(codec_stream_t *cs, const unsigned char *in,
         }
         return cs_fail(cs, STRATA_EBADDATA);
     case CS_BETWEEN:
-        if (len == 0)
+        if (len == 0 && cs->c.held == 0)
             return APR_SUCCESS;
         if ((rv = cs->c.vt->reset(&cs->c)) != APR_SUCCESS)
             return cs_fail(cs, rv);
         cs->state = CS_RUN;
         return APR_SUCCESS;
     case CS_PLAIN: {
-        apr_uint64_t allow = cs_allowance(cs, APR_UINT64_MAX / 2);
+        apr_status_t which;
+        apr_uint64_t allow = cs_allowance_of(cs, APR_UINT64_MAX / 2, &which);
         apr_size_t room = CS_BUFSIZE - cs->len;
         if (len > 0 && allow == 0)
-            return cs_fail(cs, STRATA_ELIMIT);
+            return cs_fail(cs, which);
         if (room > len)
             room = len;
         if (room > allow)
@@ -614,6 +632,14 @@ static apr_status_t dec_finish(codec_stream_t *cs)
         cs->dpos += used;
         return rv;
     }
+    if (cs->state == CS_BETWEEN && cs->c.held > 0) {
+        /* the engine holds the start of what follows a member: run it */
+        rv = wr_step(cs, NULL, 0, STRATA__OP_RUN, &used);
+        if (rv == APR_SUCCESS && cs->state == CS_RUN)
+            rv = wr_step(cs, NULL, 0, STRATA__OP_RUN, &used);
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
     if (cs->state == CS_RUN && cs->c.self_concat)
         cs->state = CS_FINISHING;
     while (cs->state == CS_FINISHING && cs->len < CS_BUFSIZE) {
@@ -656,12 +682,7 @@ static apr_status_t cs_shutdown(strata_stream_t *s)
         if (rv == APR_SUCCESS)
             rv = rv2;
     }
-    if ((s->flags & STRATA_OWN_INNER)
-        && (strata_stream_caps(s->inner) & STRATA_CAP_WRITE))
-        rv2 = strata_shutdown_write(s->inner);
-    else
-        rv2 = strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
-    return rv != APR_SUCCESS ? rv : rv2;
+    return strata__shutdown_inner(s, rv);
 }
 
 static apr_status_t cs_close(strata_stream_t *s)
@@ -751,7 +772,7 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
     if (!encode && strata__codec_depth(inner) + 1
                    > (dopts->max_depth ? dopts->max_depth
                                        : STRATA_CODEC_MAX_DEPTH))
-        return STRATA_ELIMIT;
+        return STRATA_ELIMIT_DEPTH;
     rv = strata_stream_alloc(&s, &cs_types[!encode][codec], inner, flags,
                              pool);
     if (rv != APR_SUCCESS)
@@ -775,6 +796,7 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
     cs->c.threads = encode ? copts->threads : 0;
     cs->c.max_memory = cs->d.max_memory;
     cs->c.first_only = cs->d.first_member_only;
+    cs->c.engine = encode ? copts->engine : cs->d.engine;
     cs->buf = apr_palloc(pool, CS_BUFSIZE);
     if (codec == STRATA_CODEC_AUTO) {
         cs->state = CS_DETECT;
@@ -857,9 +879,15 @@ apr_status_t strata_codec_stream_info(strata_stream_t *s,
     info->threads = cs->encode && cs->c.threads > 1 ? cs->c.threads : 0;
     info->plain_bytes = cs->plain;
     info->coded_bytes = cs->coded;
+    info->coded_used = cs->coded;
+    if (cs->reader && !cs->encode && cs->len >= cs->pos
+        && cs->coded >= cs->len - cs->pos)
+        info->coded_used = cs->coded - (cs->len - cs->pos);
     info->members = cs->members;
     info->mem_current = (apr_size_t)cs->alloc.current;
     info->mem_peak = (apr_size_t)cs->alloc.peak;
+    info->engine = cs->state == CS_DETECT || cs->state == CS_PLAIN
+                   ? STRATA_ENGINE_AUTO : cs->c.engine;
     return APR_SUCCESS;
 }
 

@@ -35,6 +35,8 @@ static apr_status_t copy_fast(strata_stream_t *from, strata_stream_t *to,
         rv = strata__io_begin(to, STRATA__DIR_WRITE, rgrant, &wgrant);
         if (rv != APR_SUCCESS) {
             strata__io_cancel(from, STRATA__DIR_READ, rgrant);
+            if (rv == STRATA_EQUOTA)     /* as strata_write would */
+                strata__stream_fail(to, rv);
             return rv;
         }
         n = 0;
@@ -56,8 +58,12 @@ static apr_status_t copy_fast(strata_stream_t *from, strata_stream_t *to,
         *done += n;
         if (n > 0 && o->progress != NULL)
             o->progress(o->baton, *done);
-        if (rv != APR_SUCCESS)
+        if (rv != APR_SUCCESS) {
+            /* `to` holds a cut-short copy: as a failed strata_write */
+            if (!APR_STATUS_IS_EINTR(rv) && !APR_STATUS_IS_EAGAIN(rv))
+                strata__stream_fail(to, rv);
             return rv;
+        }
         if (n == 0)
             return APR_SUCCESS;          /* end of input */
     }
@@ -81,8 +87,12 @@ static apr_status_t copy_loop(strata_stream_t *from, strata_stream_t *to,
             rv = APR_SUCCESS;
             break;
         }
-        if (rv != APR_SUCCESS)
+        if (rv != APR_SUCCESS) {
+            /* the source failed: what reached `to` is cut short */
+            if (!APR_STATUS_IS_EAGAIN(rv) && !APR_STATUS_IS_TIMEUP(rv))
+                strata__stream_fail(to, rv);
             break;
+        }
         rv = strata_write_all(to, buf, n, &w);
         *done += w;
         if (o->progress != NULL)

@@ -29,6 +29,19 @@ static const char *const strata_async_messages[] = {
 #define STRATA__ASYNC_COUNT \
     (sizeof(strata_async_messages) / sizeof(strata_async_messages[0]))
 
+/* STRATA_ELIMIT_RECORD .. STRATA_LAST_ERROR_CORE */
+static const char *const strata_messages_core[] = {
+    /* STRATA_ELIMIT_RECORD */ "record longer than the allowed maximum "
+                               "(record length limit)",
+    /* STRATA_ELIMIT_OUTPUT */ "decompressed output limit reached",
+    /* STRATA_ELIMIT_RATIO  */ "decompression ratio limit exceeded "
+                               "(possible decompression bomb)",
+    /* STRATA_ELIMIT_MEMORY */ "codec memory limit reached",
+    /* STRATA_ELIMIT_DEPTH  */ "too many nested codec layers "
+                               "(stack depth limit)",
+    /* STRATA_EABORTED      */ "stream was aborted; its output was discarded",
+};
+
 char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
 {
     if (buf == NULL || bufsize == 0)
@@ -45,6 +58,11 @@ char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
     if (status >= STRATA__ASYNC_FIRST
         && status < STRATA__ASYNC_FIRST + (apr_status_t)STRATA__ASYNC_COUNT) {
         apr_cpystrn(buf, strata_async_messages[status - STRATA__ASYNC_FIRST],
+                    bufsize);
+        return buf;
+    }
+    if (status >= STRATA_ELIMIT_RECORD && status <= STRATA_LAST_ERROR_CORE) {
+        apr_cpystrn(buf, strata_messages_core[status - STRATA_ELIMIT_RECORD],
                     bufsize);
         return buf;
     }

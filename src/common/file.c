@@ -10,11 +10,13 @@ typedef struct file_stream_t {
     strata_stream_t base;        /* must be first */
     apr_file_t *f;
     int own;                     /* close f with the stream */
+    int direct;                  /* reads go through strata__os_read */
+    apr_os_file_t fd;
     /* atomic replace */
     const char *target;          /* NULL unless STRATA_FILE_ATOMIC */
-    const char *tmp;
+    const char *tmp;             /* the temporary's name; NULL while unnamed */
+    int unnamed;                 /* O_TMPFILE: no name until commit */
     apr_status_t failed;         /* first write/flush error: never commit */
-    int aborted;
 } file_stream_t;
 
 static apr_status_t file_read(strata_stream_t *s, void *buf, apr_size_t len,
@@ -25,6 +27,8 @@ static apr_status_t file_read(strata_stream_t *s, void *buf, apr_size_t len,
 
     if (len == 0)
         return APR_SUCCESS;
+    if (fs->direct)              /* a tail call: see strata__os_read */
+        return strata__os_read(fs->f, fs->fd, buf, len, n);
     *n = len;
     rv = apr_file_read(fs->f, buf, n);
     if (rv != APR_SUCCESS && *n > 0)
@@ -99,6 +103,47 @@ static void path_split(const char *path, const char **dir, const char **base,
     *base = sep + 1;
 }
 
+/* A fresh temporary name beside @dir/@base: ".BASE.<12 hex digits>.tmp". */
+static apr_status_t tmp_name(const char **tmp, const char *dir,
+                             const char *base, apr_pool_t *pool)
+{
+    unsigned char rnd[6];
+    apr_status_t rv;
+
+    if ((rv = apr_generate_random_bytes(rnd, sizeof(rnd))) != APR_SUCCESS)
+        return rv;
+    *tmp = apr_psprintf(pool, "%s/.%s.%02x%02x%02x%02x%02x%02x.tmp", dir,
+                        base, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+    return APR_SUCCESS;
+}
+
+/* Give the unnamed temporary file a name beside the target. */
+static apr_status_t file_link_unnamed(file_stream_t *fs)
+{
+    apr_pool_t *pool = fs->base.pool;
+    const char *dir, *base;
+    apr_status_t rv = APR_EEXIST;
+    int tries;
+
+    path_split(fs->target, &dir, &base, pool);
+    for (tries = 0; tries < 16 && APR_STATUS_IS_EEXIST(rv); tries++) {
+        if ((rv = tmp_name(&fs->tmp, dir, base, pool)) != APR_SUCCESS)
+            break;
+        rv = strata__os_tmpfile_link(fs->f, fs->tmp);
+    }
+    if (rv != APR_SUCCESS)
+        fs->tmp = NULL;
+    return rv;
+}
+
+/* Close the temporary file and remove it (if it has a name). */
+static void file_discard(file_stream_t *fs)
+{
+    apr_file_close(fs->f);
+    if (fs->tmp != NULL)
+        apr_file_remove(fs->tmp, fs->base.pool);
+}
+
 /* Atomic replace: publish the temporary file, or drop it. */
 static apr_status_t file_commit(file_stream_t *fs)
 {
@@ -109,9 +154,10 @@ static apr_status_t file_commit(file_stream_t *fs)
     rv = apr_file_flush(fs->f);
     if (rv == APR_SUCCESS)
         rv = apr_file_sync(fs->f);
+    if (rv == APR_SUCCESS && fs->unnamed)
+        rv = file_link_unnamed(fs);
     if (rv != APR_SUCCESS) {
-        apr_file_close(fs->f);
-        apr_file_remove(fs->tmp, pool);
+        file_discard(fs);
         return rv;
     }
     if ((rv = apr_file_close(fs->f)) != APR_SUCCESS
@@ -129,10 +175,12 @@ static apr_status_t file_close(strata_stream_t *s)
     apr_status_t rv = APR_SUCCESS;
 
     if (fs->target != NULL) {
-        if (fs->failed || fs->aborted || !strata_stream_closing_explicitly(s)) {
-            apr_file_close(fs->f);
-            apr_file_remove(fs->tmp, s->pool);
-            return fs->aborted ? APR_SUCCESS : fs->failed;
+        if (fs->failed || strata_stream_failed(s) != APR_SUCCESS
+            || !strata_stream_closing_explicitly(s)) {
+            file_discard(fs);
+            if (strata__stream_aborted(s))
+                return APR_SUCCESS;
+            return fs->failed ? fs->failed : strata_stream_failed(s);
         }
         return file_commit(fs);
     }
@@ -158,6 +206,11 @@ static apr_status_t file_control(strata_stream_t *s, int op, void *arg)
         if (rv == APR_SUCCESS || rv == APR_INCOMPLETE)
             *(apr_off_t *)arg = finfo.size;
         return rv == APR_INCOMPLETE ? APR_SUCCESS : rv;
+    case STRATA_CTL_FILE_TEMP_PATH:
+        if (fs->target == NULL)
+            return STRATA_ENOTSUP;
+        *(const char **)arg = fs->tmp;
+        return APR_SUCCESS;
     default:
         return STRATA_ENOTSUP;
     }
@@ -197,25 +250,28 @@ static apr_status_t file_new(strata_stream_t **out, apr_file_t *f,
     return APR_SUCCESS;
 }
 
-/* Create the temporary file beside @path with a random name. */
+/* Create the temporary file beside @path: unnamed where the OS can
+ * (*tmp stays NULL), else with a random name. */
 static apr_status_t file_open_tmp(apr_file_t **f, const char **tmp,
                                   const char *path, apr_int32_t aflags,
                                   apr_fileperms_t perm, apr_pool_t *pool)
 {
     const char *dir, *base;
-    unsigned char rnd[6];
     apr_finfo_t finfo;
-    apr_status_t rv = APR_EEXIST;
+    apr_status_t rv;
     int tries;
 
     path_split(path, &dir, &base, pool);
     if (*base == '\0')
         return APR_EINVAL;
+    *tmp = NULL;
+    rv = strata__os_tmpfile_open(f, dir, path, aflags, perm, pool);
+    if (rv != STRATA_ENOTSUP)
+        return rv;
+    rv = APR_EEXIST;
     for (tries = 0; tries < 16 && APR_STATUS_IS_EEXIST(rv); tries++) {
-        if ((rv = apr_generate_random_bytes(rnd, sizeof(rnd))) != APR_SUCCESS)
+        if ((rv = tmp_name(tmp, dir, base, pool)) != APR_SUCCESS)
             return rv;
-        *tmp = apr_psprintf(pool, "%s/.%s.%02x%02x%02x%02x%02x%02x.tmp", dir,
-                            base, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
         rv = apr_file_open(f, *tmp, (aflags & ~APR_FOPEN_TRUNCATE)
                                     | APR_FOPEN_CREATE | APR_FOPEN_EXCL, perm, pool);
     }
@@ -264,9 +320,16 @@ apr_status_t strata_file_open(strata_stream_t **out, const char *path,
             apr_file_remove(tmp, pool);
         return rv;
     }
-    if (tmp != NULL) {
+    /* A file strata opened itself for reading, unbuffered, has no APR
+     * buffer or timeout to honour: the OS layer reads it directly.
+     * (apr_file_eof() on it is then not kept up to date.) */
+    if ((aflags & (APR_FOPEN_READ | APR_FOPEN_BUFFERED)) == APR_FOPEN_READ
+        && apr_os_file_get(&((file_stream_t *)s)->fd, f) == APR_SUCCESS)
+        ((file_stream_t *)s)->direct = 1;
+    if (sflags & STRATA_FILE_ATOMIC) {
         ((file_stream_t *)s)->target = apr_pstrdup(pool, path);
         ((file_stream_t *)s)->tmp = tmp;
+        ((file_stream_t *)s)->unnamed = tmp == NULL;
     }
     strata_stream_ready(s);
     *out = s;
@@ -292,14 +355,17 @@ apr_status_t strata_file_wrap(strata_stream_t **out, apr_file_t *f,
 
 apr_status_t strata_file_abort(strata_stream_t *s)
 {
-    if (s == NULL)
-        return APR_EINVAL;
-    if (s->type != &file_type || ((file_stream_t *)s)->target == NULL)
-        return STRATA_ENOTSUP;
-    if (strata_stream_is_closed(s))
-        return STRATA_ECLOSED;
-    ((file_stream_t *)s)->aborted = 1;
-    return strata_close(s);
+    return strata_abort(s);
+}
+
+const char *strata_file_temp_dir(const char *path, apr_pool_t *pool)
+{
+    const char *dir, *base;
+
+    if (path == NULL || pool == NULL)
+        return NULL;
+    path_split(path, &dir, &base, pool);
+    return dir;
 }
 
 apr_file_t *strata_file_get(strata_stream_t *s)

@@ -10,7 +10,7 @@ typedef struct memory_stream_t {
     char *data;                 /* malloc'd (owned) or the caller's bytes */
     apr_size_t len, cap, pos;   /* pos may be past len after a seek */
     apr_size_t max;             /* 0: no cap */
-    int owned;
+    int owned;                  /* data is ours to realloc and free */
 } memory_stream_t;
 
 static apr_status_t memory_read(strata_stream_t *s, void *buf, apr_size_t len,
@@ -47,6 +47,22 @@ static apr_status_t memory_grow(memory_stream_t *m, apr_size_t need)
     return APR_SUCCESS;
 }
 
+/* Take a private copy of borrowed bytes, with room for @need bytes. */
+static apr_status_t memory_own(memory_stream_t *m, apr_size_t need)
+{
+    apr_size_t cap = need > m->len ? need : m->len;
+    char *p = malloc(cap ? cap : 1);
+
+    if (p == NULL)
+        return APR_ENOMEM;
+    if (m->len)
+        memcpy(p, m->data, m->len);
+    m->data = p;
+    m->cap = cap;
+    m->owned = 1;
+    return APR_SUCCESS;
+}
+
 static apr_status_t memory_write(strata_stream_t *s, const void *buf,
                                  apr_size_t len, apr_size_t *n)
 {
@@ -65,6 +81,8 @@ static apr_status_t memory_write(strata_stream_t *s, const void *buf,
         return STRATA_ELIMIT;
     }
     end = m->pos + room;
+    if (!m->owned && (rv = memory_own(m, end)) != APR_SUCCESS)
+        return rv;                          /* copy on first write */
     if (end > m->cap && (rv = memory_grow(m, end)) != APR_SUCCESS)
         return rv;
     if (m->pos > m->len)                    /* a gap after a seek reads as 0 */
@@ -143,6 +161,38 @@ apr_status_t strata_memory_create(strata_stream_t **out, apr_size_t max_size,
     return APR_SUCCESS;
 }
 
+apr_status_t strata_memory_create_from(strata_stream_t **out,
+                                       const void *data, apr_size_t len,
+                                       apr_size_t max_size, unsigned flags,
+                                       apr_pool_t *pool)
+{
+    memory_stream_t *m;
+    char *copy = NULL;
+    apr_status_t rv;
+
+    if (out == NULL || pool == NULL || (data == NULL && len > 0)
+        || (flags & ~STRATA_MEMORY_BORROW))
+        return APR_EINVAL;
+    if (max_size && len > max_size)
+        return STRATA_ELIMIT;
+    if (!(flags & STRATA_MEMORY_BORROW) && len > 0) {
+        if ((copy = malloc(len)) == NULL)
+            return APR_ENOMEM;
+        memcpy(copy, data, len);
+    }
+    if ((rv = memory_new(&m, pool)) != APR_SUCCESS) {
+        free(copy);
+        return rv;
+    }
+    m->owned = !(flags & STRATA_MEMORY_BORROW) || len == 0;
+    m->data = m->owned ? copy : (char *)data;
+    m->len = m->cap = len;
+    m->max = max_size;
+    strata_stream_ready(&m->base);
+    *out = &m->base;
+    return APR_SUCCESS;
+}
+
 apr_status_t strata_memory_open_buffer(strata_stream_t **out, const void *data,
                                        apr_size_t len, apr_pool_t *pool)
 {
@@ -181,8 +231,13 @@ apr_status_t strata_memory_truncate(strata_stream_t *s)
         return APR_EINVAL;
     if (strata_stream_is_closed(s))
         return STRATA_ECLOSED;
-    if (!m->owned)
-        return STRATA_ENOTSUP;
+    if (!(s->caps & STRATA_CAP_WRITE))
+        return STRATA_ENOTSUP;              /* a read-only buffer view */
+    if (!m->owned) {                        /* let the borrowed bytes go */
+        m->data = NULL;
+        m->cap = 0;
+        m->owned = 1;
+    }
     m->len = m->pos = 0;
     return APR_SUCCESS;
 }

@@ -5,6 +5,7 @@
 #include "strata_private.h"
 #include <apr_atomic.h>
 #include <apr_strings.h>
+#include <string.h>
 
 apr_status_t strata_meter_create(strata_meter_t **out, const char *name,
                                  apr_pool_t *pool)
@@ -15,6 +16,7 @@ apr_status_t strata_meter_create(strata_meter_t **out, const char *name,
         return APR_EINVAL;
     m = apr_pcalloc(pool, sizeof(*m));
     m->name = apr_pstrdup(pool, name);
+    m->pool = pool;
     *out = m;
     return APR_SUCCESS;
 }
@@ -22,6 +24,68 @@ apr_status_t strata_meter_create(strata_meter_t **out, const char *name,
 const char *strata_meter_name(const strata_meter_t *m)
 {
     return m != NULL ? m->name : NULL;
+}
+
+/* [a-zA-Z_][a-zA-Z0-9_]*, not reserved ("__...") and not "meter". */
+static int label_name_ok(const char *name)
+{
+    const char *c;
+
+    if (*name == '\0' || (*name >= '0' && *name <= '9')
+        || strncmp(name, "__", 2) == 0 || strcmp(name, "meter") == 0)
+        return 0;
+    for (c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
+              || (*c >= '0' && *c <= '9') || *c == '_'))
+            return 0;
+    return 1;
+}
+
+static int label_find(const strata_meter_t *m, const char *name)
+{
+    int i;
+
+    for (i = 0; i < m->nlabels; i++)
+        if (strcmp(m->label_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+apr_status_t strata_meter_set_label(strata_meter_t *m, const char *name,
+                                    const char *value)
+{
+    int i;
+
+    if (m == NULL || name == NULL || !label_name_ok(name))
+        return APR_EINVAL;
+    i = label_find(m, name);
+    if (value == NULL) {                /* remove, keeping the order */
+        if (i < 0)
+            return APR_NOTFOUND;
+        for (; i + 1 < m->nlabels; i++) {
+            m->label_names[i] = m->label_names[i + 1];
+            m->label_values[i] = m->label_values[i + 1];
+        }
+        m->nlabels--;
+        return APR_SUCCESS;
+    }
+    if (i < 0) {
+        if (m->nlabels >= STRATA_METER_MAX_LABELS)
+            return STRATA_ELIMIT;
+        i = m->nlabels++;
+        m->label_names[i] = apr_pstrdup(m->pool, name);
+    }
+    m->label_values[i] = apr_pstrdup(m->pool, value);
+    return APR_SUCCESS;
+}
+
+const char *strata_meter_get_label(const strata_meter_t *m, const char *name)
+{
+    int i;
+
+    if (m == NULL || name == NULL || (i = label_find(m, name)) < 0)
+        return NULL;
+    return m->label_values[i];
 }
 
 static unsigned dir_bit(int dir)

@@ -13,6 +13,7 @@
  */
 #include "strata_private.h"
 #include "strata_pipe_private.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- creation and teardown ---------------------------------------------- */
@@ -22,6 +23,10 @@ static apr_status_t pipe_cleanup(void *data)
     strata_pipe_t *p = data;
 
     strata__chunk_put(p->cp, p->head);
+    strata__chunk_put(p->cp, p->held);
+    free(p->scratch);
+    p->held = NULL;
+    p->scratch = NULL;
     p->head = p->tail = NULL;
     p->unread = 0;
     p->rclosed = p->wclosed = 1;
@@ -147,6 +152,37 @@ apr_status_t strata_pipe_wait_writable(strata_pipe_t *p,
     return rv;
 }
 
+apr_status_t strata_pipe_wait_readable(strata_pipe_t *p, apr_size_t min,
+                                       apr_interval_time_t timeout)
+{
+    apr_time_t deadline = 0;
+    apr_status_t rv = APR_SUCCESS;
+
+    if (p == NULL)
+        return APR_EINVAL;
+    if (min == 0)
+        min = 1;
+    apr_thread_mutex_lock(p->lock);
+    if (timeout > 0)
+        deadline = apr_time_now() + timeout;
+#define READER_WAITS (p->unread < min && !p->wclosed && !p->rclosed)
+    while (READER_WAITS) {
+        if (timeout == 0) {
+            rv = APR_TIMEUP;
+            break;
+        }
+        rv = strata__pipe_wait(p, 1, deadline);
+        if (rv != APR_SUCCESS && READER_WAITS)
+            break;                   /* timed out (or failed), still short */
+        rv = APR_SUCCESS;
+    }
+#undef READER_WAITS
+    if (p->rclosed)
+        rv = STRATA_ECLOSED;
+    apr_thread_mutex_unlock(p->lock);
+    return rv;
+}
+
 int strata_pipe_writer_closed(strata_pipe_t *p, apr_status_t *status)
 {
     int closed = 0;
@@ -178,12 +214,14 @@ int strata_pipe_reader_closed(strata_pipe_t *p)
 
 /* ---- writer ------------------------------------------------------------- */
 
-/* Under the lock: a drained single chunk starts over from its beginning. */
+/* Under the lock: a drained single chunk starts over from its beginning
+ * (unless a record view still points into it). */
 static void tail_rewind(strata_pipe_t *p)
 {
     strata__chunk_t *t = p->tail;
 
-    if (t != NULL && t == p->head && t->start == t->end && !p->pending)
+    if (t != NULL && t == p->head && t->start == t->end && !p->pending
+        && !p->view_hold)
         t->start = t->end = 0;
 }
 
@@ -218,8 +256,6 @@ apr_status_t strata_pipe_get_buffer(strata_pipe_t *p, apr_size_t sizehint,
     *cap = 0;
     if (p == NULL)
         return APR_EINVAL;
-    if (sizehint > strata__chunk_size(p->cp))
-        return STRATA_ELIMIT;
     if (sizehint == 0)
         sizehint = 1;
     apr_thread_mutex_lock(p->lock);
@@ -231,7 +267,8 @@ apr_status_t strata_pipe_get_buffer(strata_pipe_t *p, apr_size_t sizehint,
     tail_rewind(p);
     t = p->tail;
     if (t == NULL || t->cap - t->end < sizehint) {
-        if ((rv = strata__chunk_get(p->cp, &c)) != APR_SUCCESS) {
+        if ((rv = strata__chunk_get_size(p->cp, sizehint, &c))
+            != APR_SUCCESS) {
             apr_thread_mutex_unlock(p->lock);
             return rv;
         }

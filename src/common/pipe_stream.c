@@ -184,6 +184,17 @@ static apr_status_t writer_shutdown(strata_stream_t *s)
     return strata_pipe_close_writer(((pipe_end_t *)s)->p, APR_SUCCESS);
 }
 
+/* Close after shutdown does nothing; a failed or aborted writer stream is
+ * closed without shutdown, so its end closes here with the failure, which
+ * the reader gets after the data instead of a clean APR_EOF. */
+static apr_status_t writer_close(strata_stream_t *s)
+{
+    apr_status_t why = strata_stream_failed(s);
+
+    return strata_pipe_close_writer(((pipe_end_t *)s)->p,
+                                    why != APR_SUCCESS ? why : APR_SUCCESS);
+}
+
 static apr_status_t writer_flush(strata_stream_t *s, int mode)
 {
     return APR_SUCCESS;
@@ -198,7 +209,8 @@ static const strata_stream_type_t reader_type = {
 static const strata_stream_type_t writer_type = {
     STRATA_STREAM_TYPE_VERSION, "pipe-writer", STRATA_CAP_WRITE,
     sizeof(pipe_end_t),
-    NULL, writer_write, writer_flush, NULL, writer_shutdown, NULL, NULL
+    NULL, writer_write, writer_flush, NULL, writer_shutdown, writer_close,
+    NULL
 };
 
 static apr_status_t end_create(strata_pipe_t *p, const strata_stream_type_t *t,

@@ -31,6 +31,60 @@ apr_status_t strata_stream_alloc(strata_stream_t **out,
     return APR_SUCCESS;
 }
 
+/* ---- failure ------------------------------------------------------------- */
+
+void strata__stream_fail(strata_stream_t *s, apr_status_t rv)
+{
+    for (; s != NULL && rv != APR_SUCCESS; s = s->inner)
+        if (s->failed == APR_SUCCESS)
+            s->failed = rv;
+}
+
+apr_status_t strata__stack_failed(const strata_stream_t *s)
+{
+    for (; s != NULL; s = s->inner)
+        if (s->failed != APR_SUCCESS)
+            return s->failed;
+    return APR_SUCCESS;
+}
+
+int strata__stream_aborted(const strata_stream_t *s)
+{
+    return s != NULL && (s->state & STRATA__ST_ABORTED) != 0;
+}
+
+apr_status_t strata_stream_failed(const strata_stream_t *s)
+{
+    return s != NULL ? s->failed : APR_SUCCESS;
+}
+
+/* "Nothing lost, call again": these never mark a stream failed. */
+static int status_is_transient(apr_status_t rv)
+{
+    return APR_STATUS_IS_EINTR(rv) || APR_STATUS_IS_EAGAIN(rv)
+           || APR_STATUS_IS_TIMEUP(rv);
+}
+
+/* A write-side method failed with @rv: mark the stack unless transient. */
+static apr_status_t write_side_result(strata_stream_t *s, apr_status_t rv)
+{
+    if (rv != APR_SUCCESS && !status_is_transient(rv))
+        strata__stream_fail(s, rv);
+    return rv;
+}
+
+apr_status_t strata__shutdown_inner(strata_stream_t *s, apr_status_t rv)
+{
+    if (rv != APR_SUCCESS) {
+        strata__stream_fail(s, rv);
+        return rv;
+    }
+    if ((s->flags & STRATA_OWN_INNER)
+        && (strata_stream_caps(s->inner) & STRATA_CAP_WRITE))
+        return strata_shutdown_write(s->inner);
+    return strata_flush(s->inner, STRATA_FLUSH_BUFFERS);
+}
+
 static apr_status_t stream_shutdown(strata_stream_t *s)
 {
     apr_status_t rv;
@@ -41,8 +95,11 @@ static apr_status_t stream_shutdown(strata_stream_t *s)
         rv = s->type->shutdown_write(s);
     else
         rv = strata_flush(s, STRATA_FLUSH_BUFFERS);
-    /* Shut even on failure: a half-written trailer must not be retried. */
+    /* Shut even on failure: a half-written trailer must not be retried.
+     * Any failure here (EAGAIN included) leaves the output incomplete. */
     s->state |= STRATA__ST_WRITE_SHUT;
+    if (rv != APR_SUCCESS)
+        strata__stream_fail(s, rv);
     return rv;
 }
 
@@ -55,8 +112,12 @@ static apr_status_t stream_cleanup(void *data)
     if (s->state & (STRATA__ST_CLOSING | STRATA__ST_CLOSED))
         return APR_SUCCESS;
     s->state |= STRATA__ST_CLOSING;
-    if (s->caps & STRATA_CAP_WRITE)
+    /* A failed stack is not finished: no flush, no trailer, nothing
+     * published below (the failure travels down to the base). */
+    if ((s->caps & STRATA_CAP_WRITE) && strata__stack_failed(s) == APR_SUCCESS)
         rv = stream_shutdown(s);
+    if ((rv2 = strata__stack_failed(s)) != APR_SUCCESS)
+        strata__stream_fail(s, rv2);
     if (s->type->close != NULL) {
         rv2 = s->type->close(s);
         if (rv == APR_SUCCESS)
@@ -71,6 +132,10 @@ static apr_status_t stream_cleanup(void *data)
             rv = rv2;
     }
     s->state = (s->state & ~STRATA__ST_CLOSING) | STRATA__ST_CLOSED;
+    if (s->state & STRATA__ST_ABORTED)
+        return rv == STRATA_EABORTED ? APR_SUCCESS : rv;
+    if (rv == APR_SUCCESS)
+        rv = s->failed;
     return rv;
 }
 
@@ -99,6 +164,23 @@ apr_status_t strata_close(strata_stream_t *s)
         return APR_SUCCESS;
     s->state |= STRATA__ST_EXPLICIT;
     return apr_pool_cleanup_run(s->pool, s, stream_cleanup);
+}
+
+static void stack_mark_aborted(strata_stream_t *s)
+{
+    strata__stream_fail(s, STRATA_EABORTED);
+    for (; s != NULL; s = (s->flags & STRATA_OWN_INNER) ? s->inner : NULL)
+        s->state |= STRATA__ST_ABORTED;
+}
+
+apr_status_t strata_abort(strata_stream_t *s)
+{
+    if (s == NULL || !(s->state & STRATA__ST_READY))
+        return APR_EINVAL;
+    if (s->state & (STRATA__ST_CLOSING | STRATA__ST_CLOSED))
+        return STRATA_ECLOSED;
+    stack_mark_aborted(s);
+    return strata_close(s);
 }
 
 /* ---- checks and metering -------------------------------------------------- */
@@ -185,8 +267,8 @@ apr_status_t strata_read(strata_stream_t *s, void *buf, apr_size_t len,
         return APR_EINVAL;
     if ((rv = strata__io_begin(s, STRATA__DIR_READ, len, &grant)) != APR_SUCCESS)
         return rv;
-    if (s->type->read == NULL) {
-        strata__io_end(s, STRATA__DIR_READ, grant, 0);
+    if (s->type->read == NULL) {     /* never reached a method: no op */
+        strata__io_cancel(s, STRATA__DIR_READ, grant);
         return STRATA_ENOTSUP;
     }
     rv = s->type->read(s, buf, grant, &n);
@@ -214,10 +296,13 @@ apr_status_t strata_write(strata_stream_t *s, const void *buf, apr_size_t len,
     *nwritten = 0;
     if (buf == NULL && len > 0)
         return APR_EINVAL;
-    if ((rv = strata__io_begin(s, STRATA__DIR_WRITE, len, &grant)) != APR_SUCCESS)
+    rv = strata__io_begin(s, STRATA__DIR_WRITE, len, &grant);
+    if (rv == STRATA_EQUOTA)         /* the write cannot be done: failed */
+        strata__stream_fail(s, rv);
+    if (rv != APR_SUCCESS)
         return rv;
-    if (s->type->write == NULL) {
-        strata__io_end(s, STRATA__DIR_WRITE, grant, 0);
+    if (s->type->write == NULL) {    /* never reached a method: no op */
+        strata__io_cancel(s, STRATA__DIR_WRITE, grant);
         return STRATA_ENOTSUP;
     }
     rv = s->type->write(s, buf, grant, &n);
@@ -229,7 +314,7 @@ apr_status_t strata_write(strata_stream_t *s, const void *buf, apr_size_t len,
     }
     strata__io_end(s, STRATA__DIR_WRITE, grant, n);
     *nwritten = n;
-    return rv;
+    return write_side_result(s, rv);
 }
 
 apr_status_t strata_read_exact(strata_stream_t *s, void *buf, apr_size_t len,
@@ -295,7 +380,9 @@ apr_status_t strata_flush(strata_stream_t *s, int mode)
     if (mode < STRATA_FLUSH_BUFFERS || mode > STRATA_FLUSH_DURABLE)
         return APR_EINVAL;
     if (s->type->flush != NULL)
-        return s->type->flush(s, mode);
+        return (s->caps & STRATA_CAP_WRITE)
+               ? write_side_result(s, s->type->flush(s, mode))
+               : s->type->flush(s, mode);
     if (s->inner != NULL)
         return strata_flush(s->inner, mode);
     return APR_SUCCESS;

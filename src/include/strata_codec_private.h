@@ -28,7 +28,11 @@ void strata__alloc_init(strata__alloc_t *a, apr_size_t cap);
 void *strata__alloc(strata__alloc_t *a, apr_size_t size);
 void *strata__alloc_n(strata__alloc_t *a, apr_size_t n, apr_size_t size);
 void strata__alloc_free(strata__alloc_t *a, void *p);
-/* STRATA_ELIMIT if the cap refused an allocation, else APR_ENOMEM. */
+/* Count @size bytes a library allocated on its own (libdeflate's
+ * compressor): 0 if the cap refuses them. */
+int strata__alloc_charge(strata__alloc_t *a, apr_size_t size);
+void strata__alloc_uncharge(strata__alloc_t *a, apr_size_t size);
+/* STRATA_ELIMIT_MEMORY if the cap refused an allocation, else APR_ENOMEM. */
 apr_status_t strata__alloc_status(strata__alloc_t *a);
 
 /* ---- the engine ---------------------------------------------------------- */
@@ -45,7 +49,7 @@ typedef struct strata__codec_vt {
     /* Advance the codec.  Returns APR_SUCCESS (progress or not: the caller
      * compares the pointers), APR_EOF when the op is complete (encoder:
      * SYNC done / FINISH done; decoder: a member/stream ended), or
-     * STRATA_EBADDATA, STRATA_ETRUNCATED, STRATA_ELIMIT, APR_ENOMEM. */
+     * STRATA_EBADDATA, STRATA_ETRUNCATED, STRATA_ELIMIT_MEMORY, APR_ENOMEM. */
     apr_status_t (*run)(strata__codec_t *c, int op);
     /* Decoder: be ready for the next member.  */
     apr_status_t (*reset)(strata__codec_t *c);
@@ -67,6 +71,11 @@ struct strata__codec_t {
     unsigned threads;
     apr_uint64_t max_memory;    /* decoder memory limit (xz, zstd) */
     int first_only;
+    strata_engine_t engine;     /* gzip/zlib/deflate: asked (in), the one
+                                   running (after init) */
+    int engine_level;           /* the engine's own level for c->level */
+    apr_size_t held;            /* decoder: input bytes it holds for the
+                                   next member (more input than avail_in) */
     strata__alloc_t *alloc;     /* owned by the stream */
     void *state;                /* the back end's, from alloc */
 };
@@ -77,6 +86,63 @@ apr_status_t strata__zlib_init(strata__codec_t *c);
 apr_status_t strata__bzip2_init(strata__codec_t *c);
 apr_status_t strata__xz_init(strata__codec_t *c);
 apr_status_t strata__zstd_init(strata__codec_t *c);
+
+/* The optional gzip/zlib/deflate engines (STRATA_ENOTSUP when absent). */
+apr_status_t strata__isal_init(strata__codec_t *c);
+apr_status_t strata__libdeflate_init(strata__codec_t *c);
+
+/* ---- engine choice (codec_engine.c) -------------------------------------- */
+
+/* What an engine is asked to do. */
+#define STRATA__USE_DECODE  0   /* streaming decoder */
+#define STRATA__USE_ENCODE  1   /* streaming encoder (writer, reader) */
+#define STRATA__USE_BLOCKS  2   /* parallel gzip: primed blocks, one member */
+#define STRATA__USE_MEMBERS 3   /* parallel gzip: one member per block */
+
+/* Pick the engine for @use at zlib level @level (encoders; resolved):
+ * @asked, else the environment variable, else the table; an engine that
+ * cannot do @use falls back to zlib.  @cap (0: none) steers the automatic
+ * choice only: a streaming encoder's memory cap, or the parallel writer's
+ * block size when the caller set one (libdeflate needs large blocks).  *elevel is the engine's own level.  STRATA_ENOTSUP when @asked
+ * is not built, APR_EINVAL when it is not an engine. */
+apr_status_t strata__engine_pick(strata_engine_t asked, int use, int level,
+                                 apr_uint64_t cap, strata_engine_t *engine,
+                                 int *elevel);
+
+/* ISA-L whole blocks for the parallel writer (codec_isal.c): a state for
+ * the engine @level (NULL: no memory), its release, and one block as raw
+ * deflate primed with dict[0..dlen), ended by a sync flush or, @final, as
+ * the last block; the length, 0 if it failed or did not fit. */
+void *strata__isal_block_new(strata__alloc_t *a, int level);
+void strata__isal_block_free(strata__alloc_t *a, void *b);
+apr_size_t strata__isal_block(void *b, const unsigned char *dict,
+                              apr_size_t dlen, const unsigned char *in,
+                              apr_size_t n, unsigned char *out,
+                              apr_size_t cap, int final);
+
+/* libdeflate (codec_libdeflate.c), shared with the parallel writer: a
+ * compressor for the engine @level, counted in @a (NULL if the cap or
+ * memory refuses), and its release. */
+void *strata__ldef_alloc(strata__alloc_t *a, int level);
+void strata__ldef_free(strata__alloc_t *a, void *comp, int level);
+/* Compress in[0..n) as raw deflate into out[0..cap): the length, 0 if it
+ * did not fit; @cont: make it continuable (strata__deflate_unfinal). */
+apr_size_t strata__ldef_compress(void *comp, const unsigned char *in,
+                                 apr_size_t n, unsigned char *out,
+                                 apr_size_t cap, int cont);
+/* Worst-case output of strata__ldef_compress for @n bytes of input. */
+apr_size_t strata__ldef_bound(apr_size_t n);
+
+/* libdeflate's streaming-encoder block (input bytes per block). */
+#define STRATA__LDEF_BLOCK ((apr_size_t)1024 * 1024)
+
+/* Make a complete raw deflate stream in buf[0..*len) continuable: clear
+ * the BFINAL bit of its last block and append an empty stored block (a
+ * sync marker), so that it ends byte-aligned and another stream's blocks
+ * may follow.  Needs 5 bytes of room past *len (cap).  APR_EGENERAL if
+ * the stream does not parse (never for a compressor's own output). */
+apr_status_t strata__deflate_unfinal(unsigned char *buf, apr_size_t *len,
+                                     apr_size_t cap);
 
 /* Dispatch to the back end for c->codec; checks and defaults the level. */
 apr_status_t strata__codec_init(strata__codec_t *c);
@@ -96,6 +162,9 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
 extern const strata_stream_type_t strata__gzip_parallel_type;
 apr_status_t strata__gzip_parallel_info(strata_stream_t *s,
                                         strata_codec_info_t *info);
+/* Tests only: the Nth worker start of a parallel writer fails with
+ * APR_EAGAIN (0: never). */
+extern unsigned strata__pgz_fail_start_at;
 
 /* Write all of out[0..len) to @inner for a shutdown path: retries
  * APR_EINTR, APR_EAGAIN and short writes a bounded number of times. */

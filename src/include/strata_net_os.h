@@ -15,6 +15,7 @@
 #define STRATA_NET_OS_H
 
 #include "strata/net.h"
+#include "strata_os.h"           /* strata__os_ncpu() */
 
 /* Same layout as strata_pipe_iovec_t. */
 typedef struct strata__iov_t {
@@ -59,7 +60,5 @@ apr_status_t strata__os_sock_linger0(apr_socket_t *s);
 /* Non-zero if @rv means "not connected" (ENOTCONN / WSAENOTCONN). */
 int strata__os_is_notconn(apr_status_t rv);
 
-/* Number of processors online (at least 1). */
-int strata__os_ncpu(void);
 
 #endif /* STRATA_NET_OS_H */

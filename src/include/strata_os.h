@@ -7,6 +7,7 @@
 #define STRATA_OS_H
 
 #include <apr_file_io.h>
+#include <apr_portable.h>
 
 /*
  * Let the kernel move up to @len bytes from @from to @to at their current
@@ -17,6 +18,19 @@
  */
 apr_status_t strata__os_copy_chunk(apr_file_t *from, apr_file_t *to,
                                    apr_size_t len, apr_size_t *n);
+
+/*
+ * Read up to @len (> 0) bytes from the unbuffered file @f, whose OS handle
+ * is @fd, at its current position: *n is what was read (never more than
+ * @len, and > 0 with APR_SUCCESS); APR_EOF with *n == 0 at the end; other
+ * errors as the OS gives them, with *n == 0.  Called as file.c's last act
+ * (a tail call), so that as few stack frames as possible are live across
+ * the system call: on CPUs whose kernels refill the return predictor on
+ * every kernel exit, each frame costs a mispredicted return per read.
+ * POSIX: read(2) on @fd (EINTR retried).  Windows: apr_file_read on @f.
+ */
+apr_status_t strata__os_read(apr_file_t *f, apr_os_file_t fd, void *buf,
+                             apr_size_t len, apr_size_t *n);
 
 /* Make a rename in folder @dir durable (fsync of the folder on POSIX;
  * nothing to do on Windows).  Best effort: errors are returned but the
@@ -32,5 +46,31 @@ int strata__os_term_width(apr_file_t *f);
 /* Writes to a closed socket or pipe return an error instead of killing the
  * process (SIGPIPE ignored on POSIX; nothing to do on Windows). */
 void strata__os_ignore_sigpipe(void);
+
+/*
+ * Atomic replace without a visible temporary (O_TMPFILE on Linux).
+ *
+ * strata__os_tmpfile_open creates an unnamed file in folder @dir, open for
+ * writing with APR flags @aflags (APR_FOPEN_BUFFERED and _XTHREAD are
+ * honoured), with permissions @perm -- or those of @like, when @like names
+ * an existing file.  Nothing appears in @dir until strata__os_tmpfile_link.
+ * STRATA_ENOTSUP when the OS or the file system cannot (the caller then uses
+ * a named temporary file); any other error is the OS's about @dir.
+ *
+ * strata__os_tmpfile_link gives that unnamed file the name @path, which must
+ * not exist (APR_EEXIST if it does: pick another name).
+ */
+apr_status_t strata__os_tmpfile_open(apr_file_t **f, const char *dir,
+                                     const char *like, apr_int32_t aflags,
+                                     apr_fileperms_t perm, apr_pool_t *pool);
+apr_status_t strata__os_tmpfile_link(apr_file_t *f, const char *path);
+/* Before starting threads: load what a thread needs to exit, so that an
+ * exit under memory pressure cannot abort the process (glibc loads
+ * libgcc_s on a thread's first exit; when that load fails it aborts).
+ * Once per process, thread-safe; nothing to do on Windows. */
+void strata__os_thread_prepare(void);
+
+/* Number of processors online (at least 1). */
+int strata__os_ncpu(void);
 
 #endif /* STRATA_OS_H */

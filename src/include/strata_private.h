@@ -15,6 +15,7 @@
 #define STRATA__ST_CLOSING    0x04u  /* close in progress */
 #define STRATA__ST_CLOSED     0x08u  /* close finished */
 #define STRATA__ST_EXPLICIT   0x10u  /* strata_close() was called */
+#define STRATA__ST_ABORTED    0x20u  /* strata_abort() reached this stream */
 
 /* Directions for the metering helpers. */
 #define STRATA__DIR_READ  0
@@ -22,6 +23,10 @@
 
 struct strata_meter_t {
     const char *name;
+    apr_pool_t *pool;                  /* owns the meter and its labels */
+    int nlabels;
+    const char *label_names[STRATA_METER_MAX_LABELS];
+    const char *label_values[STRATA_METER_MAX_LABELS];
     volatile apr_uint64_t read_bytes, read_ops, write_bytes, write_ops;
     volatile apr_uint64_t quota;       /* bytes allowed */
     volatile apr_uint64_t quota_used;  /* spent + reserved by calls in flight */
@@ -68,6 +73,23 @@ apr_status_t strata__meter_reserve(strata_meter_t *m, int dir,
                                    apr_uint64_t want, apr_uint64_t *got);
 void strata__meter_release(strata_meter_t *m, int dir, apr_uint64_t unused);
 void strata__meter_count(strata_meter_t *m, int dir, apr_uint64_t bytes);
+
+/* Mark @s and every stream under it failed with @rv (the first status
+ * stays); see strata_stream_failed().  A decorator whose own finishing
+ * failed calls this before deciding not to shut its inner stream down. */
+void strata__stream_fail(strata_stream_t *s, apr_status_t rv);
+
+/* The first failure status found in @s or any stream under it. */
+apr_status_t strata__stack_failed(const strata_stream_t *s);
+
+/* Non-zero if strata_abort() marked @s (its close must discard quietly). */
+int strata__stream_aborted(const strata_stream_t *s);
+
+/* For a decorator's shutdown_write: @rv is the result of finishing its own
+ * output.  On failure, mark the stack failed and leave the inner stream's
+ * write side open (closing will discard); on success shut the inner stream
+ * down when owned and writable, else flush it. */
+apr_status_t strata__shutdown_inner(strata_stream_t *s, apr_status_t rv);
 
 /* From now on @s closes its inner stream (STRATA_OWN_INNER), for a
  * constructor that takes ownership only once a whole stack was built. */

@@ -1,5 +1,5 @@
 /*
- * os_misc.c (POSIX) -- folder sync, terminals, SIGPIPE.
+ * os_misc.c (POSIX) -- file reads, folder sync, terminals, SIGPIPE.
  */
 #include "strata_private.h"
 #include "strata_os.h"
@@ -9,6 +9,22 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+apr_status_t strata__os_read(apr_file_t *f, apr_os_file_t fd, void *buf,
+                             apr_size_t len, apr_size_t *n)
+{
+    ssize_t r;
+
+    (void)f;
+    do {
+        r = read(fd, buf, len);
+    } while (r < 0 && errno == EINTR);
+    if (r > 0) {
+        *n = (apr_size_t)r;
+        return APR_SUCCESS;
+    }
+    return r == 0 ? APR_EOF : APR_FROM_OS_ERROR(errno);
+}
 
 apr_status_t strata__os_sync_dir(const char *dir, apr_pool_t *pool)
 {
@@ -47,4 +63,11 @@ int strata__os_term_width(apr_file_t *f)
 void strata__os_ignore_sigpipe(void)
 {
     signal(SIGPIPE, SIG_IGN);
+}
+
+int strata__os_ncpu(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n > 0 && n < 4096 ? (int)n : 1;
 }

@@ -157,12 +157,6 @@ apr_status_t strata__os_sock_linger0(apr_socket_t *s)
     return APR_SUCCESS;
 }
 
-int strata__os_ncpu(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n > 0 ? (int)n : 1;
-}
 
 int strata__os_is_notconn(apr_status_t rv)
 {

@@ -1,10 +1,25 @@
 /*
- * os_misc.c (Windows) -- folder sync, consoles, SIGPIPE.
+ * os_misc.c (Windows) -- file reads, folder sync, consoles, SIGPIPE.
  */
 #include "strata_private.h"
 #include "strata_os.h"
 #include <apr_portable.h>
 #include <windows.h>
+
+apr_status_t strata__os_read(apr_file_t *f, apr_os_file_t fd, void *buf,
+                             apr_size_t len, apr_size_t *n)
+{
+    apr_status_t rv;
+
+    (void)fd;                    /* APR's ReadFile path stays in charge */
+    *n = len;
+    rv = apr_file_read(f, buf, n);
+    if (rv != APR_SUCCESS && *n > 0)
+        rv = APR_SUCCESS;        /* the error will come again next call */
+    if (rv != APR_SUCCESS)
+        *n = 0;
+    return rv;
+}
 
 apr_status_t strata__os_sync_dir(const char *dir, apr_pool_t *pool)
 {
@@ -36,4 +51,12 @@ int strata__os_term_width(apr_file_t *f)
 void strata__os_ignore_sigpipe(void)
 {
     /* Windows has no SIGPIPE: writes to a closed pipe or socket fail. */
+}
+
+int strata__os_ncpu(void)
+{
+    SYSTEM_INFO si;
+
+    GetSystemInfo(&si);
+    return si.dwNumberOfProcessors > 0 ? (int)si.dwNumberOfProcessors : 1;
 }

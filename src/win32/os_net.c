@@ -150,13 +150,6 @@ apr_status_t strata__os_sock_linger0(apr_socket_t *s)
     return APR_SUCCESS;
 }
 
-int strata__os_ncpu(void)
-{
-    SYSTEM_INFO si;
-
-    GetSystemInfo(&si);
-    return si.dwNumberOfProcessors > 0 ? (int)si.dwNumberOfProcessors : 1;
-}
 
 int strata__os_is_notconn(apr_status_t rv)
 {

@@ -1,11 +1,14 @@
 /*
- * cmd_cat.c -- `strata cat [-o OUT] [-c CODEC | -d [CODEC]] [--stats]
- *              [--progress] [IN...]`
+ * cmd_cat.c -- `strata cat [-o OUT] [-d] [-F FORMAT] [-1..-9] [-T N]
+ *              [--max-output BYTES] [--max-ratio N] [--stats] [--progress]
+ *              [IN...]`
  *
- * Opens every input first (so a missing one fails before anything is
- * written), then the output, then copies each input in turn with
- * strata_copy().  A file output is replaced atomically: it appears only
- * once everything was copied and committed; any failure leaves it as it was.
+ * Opens the output, then copies each input in turn.  Like cat, an input
+ * that cannot be opened is reported and skipped, the others are still
+ * copied, and the exit status is 1 at the end.  A failure while copying
+ * (corrupt data, a limit, a write error) stops the run.  A file output is
+ * replaced atomically: it appears only once the run has ended without a
+ * copy failure; otherwise (and on a signal) it is left as it was.
  */
 #include "tool.h"
 #include "endpoint.h"
@@ -20,45 +23,50 @@
 enum { CAT_OPT_STATS = 256, CAT_OPT_PROGRESS };
 
 static const tool_option_t cat_options[] = {
-    { "output",   'o', "OUT",
+    { "output",     'o', "OUT",
       "write to OUT (- for standard output, the default)" },
-    { "stats",    CAT_OPT_STATS, NULL,
-      "at the end, print each stream layer's meters on standard error" },
-    { "progress", CAT_OPT_PROGRESS, NULL,
-      "show progress on standard error, if it is a terminal" },
+    { "decompress", 'd', NULL,
+      "decompress each input (format detected, or -F)" },
     TOOL_CODEC_OPTIONS,
-    { "help",     'h', NULL, "show this help and exit" },
-    { "version",  'V', NULL, "show the version and exit" },
+    { "stats",      CAT_OPT_STATS, NULL,
+      "at the end, print each layer's meters (stderr)" },
+    { "progress",   CAT_OPT_PROGRESS, NULL,
+      "show progress on stderr, if a terminal" },
+    { "help",       'h', NULL, "show this help and exit" },
+    { "version",    'V', NULL, "show the version and exit" },
     { NULL, 0, NULL, NULL }
 };
 
 typedef struct cat_t {
     tool_ctx_t *ctx;
     const char *output;
-    int stats, progress;
+    int stats, progress, decompress;
     const char *const *inputs;
     int ninputs;
-    tool_endpoint_t **eps;      /* the inputs, then the output */
-    int neps;                   /* how many of them are open */
+    tool_endpoint_t **eps;      /* the inputs opened, then the output */
+    int neps;
     tool_endpoint_t *out;
     tool_progress_t *bar;       /* NULL without --progress */
-    const char *failure;        /* message for the first failure, if any */
-    tool_codec_t codec;         /* -c / -d and their options */
+    tool_codec_t codec;
+    int missing;                /* inputs skipped or with trailing garbage */
+    int pipe_closed;
 } cat_t;
 
 static void cat_usage(apr_file_t *f)
 {
     apr_file_puts(
-        "usage: strata cat [-o OUT] [-c CODEC [-l LEVEL] [-T N]]\n"
-        "                  [-d [CODEC|auto] [--max-output BYTES] [--max-ratio N]]\n"
+        "usage: strata cat [-o OUT] [-d] [-F FORMAT] [-1..-9] [-T N]\n"
+        "                  [--max-output BYTES] [--max-ratio N]\n"
         "                  [--stats] [--progress] [IN...]\n"
         "\n"
         "Copy each IN in turn to OUT through metered streams.  IN is a file or\n"
-        "- for standard input; without IN, standard input is read.  OUT is a\n"
-        "file, replaced atomically once everything was copied (a failed copy\n"
-        "leaves it as it was), or - for standard output.  An OUT that is a\n"
-        "device, a pipe or a symbolic link is written in place.  -d decodes each\n"
-        "IN (all concatenated members), -c encodes OUT; both may be given.\n"
+        "- for standard input; without IN, standard input is read.  An IN that\n"
+        "cannot be opened is reported and skipped (exit status 1 at the end).\n"
+        "OUT is a file, replaced atomically once everything was copied (a failed\n"
+        "copy leaves it as it was), or - for standard output.  -F FORMAT\n"
+        "compresses OUT; with -d, each IN is decompressed (all members; format\n"
+        "detected, or the one -F names).  --max-output counts the whole run's\n"
+        "output; --max-ratio each decompressed IN.\n"
         "\n"
         "options:\n", f);
     tool_opts_print(f, cat_options);
@@ -70,11 +78,11 @@ static int cat_parse(cat_t *c, int argc, const char *const *argv)
     static const char *const stdin_only[] = { "-", NULL };
     tool_opts_t *o;
     const char *arg, *msg = NULL;
+    strata_codec_t enc;
     int ch, rc;
 
-    tool_codec_prescan(&c->codec, argc, argv, &argc, &argv, c->ctx->pool);
+    tool_codec_init(&c->codec);
     o = tool_opts_init(CAT_PROG, argc, argv, cat_options, 1, c->ctx->pool);
-
     c->output = "-";
     while ((rc = tool_opts_next(o, &ch, &arg)) == 1) {
         switch (ch) {
@@ -84,6 +92,9 @@ static int cat_parse(cat_t *c, int argc, const char *const *argv)
                 return TOOL_EXIT_USAGE;
             }
             c->output = arg;
+            break;
+        case 'd':
+            c->decompress = 1;
             break;
         case CAT_OPT_STATS:
             c->stats = 1;
@@ -105,8 +116,16 @@ static int cat_parse(cat_t *c, int argc, const char *const *argv)
         }
     }
     if (rc < 0) {
-        apr_file_printf(c->ctx->err, "%s (see '%s --help')\n",
-                        tool_opts_error(o), CAT_PROG);
+        tool_usage_error(c->ctx, CAT_PROG, "%s", tool_opts_error(o));
+        return TOOL_EXIT_USAGE;
+    }
+    enc = c->codec.format;
+    if (!c->decompress && enc == STRATA_CODEC_AUTO)
+        enc = STRATA_CODEC_NONE;
+    if (tool_codec_check(&c->codec, c->decompress,
+                         !c->decompress && enc != STRATA_CODEC_NONE, enc,
+                         &msg, c->ctx->pool) < 0) {
+        tool_usage_error(c->ctx, CAT_PROG, "%s", msg);
         return TOOL_EXIT_USAGE;
     }
     c->ninputs = tool_opts_operands(o, &c->inputs);
@@ -117,116 +136,156 @@ static int cat_parse(cat_t *c, int argc, const char *const *argv)
     return -1;
 }
 
-/* Open every input, then the output.  Returns -1, or the exit code after
- * printing the error (what was opened is left for cat_abort). */
-static int cat_open(cat_t *c)
-{
-    const char *msg = NULL;
-    int i;
-
-    c->eps = apr_pcalloc(c->ctx->pool, (c->ninputs + 1) * sizeof(*c->eps));
-    for (i = 0; i < c->ninputs; i++) {
-        if (tool_endpoint_open_input(&c->eps[i], c->ctx, c->inputs[i], &msg)) {
-            tool_error(c->ctx, "%s", msg);
-            return TOOL_EXIT_FAIL;
-        }
-        c->neps++;
-        if (tool_codec_push_input(&c->codec, c->eps[i], &msg, c->ctx->pool)) {
-            tool_error(c->ctx, "%s", msg);
-            return TOOL_EXIT_FAIL;
-        }
-    }
-    if (tool_endpoint_open_output(&c->out, c->ctx, c->output, &msg)) {
-        tool_error(c->ctx, "%s", msg);
-        return TOOL_EXIT_FAIL;
-    }
-    c->eps[c->neps++] = c->out;
-    if (tool_codec_push_output(&c->codec, c->out, &msg, c->ctx->pool)) {
-        tool_error(c->ctx, "%s", msg);
-        return TOOL_EXIT_FAIL;
-    }
-    return -1;
-}
-
-static void cat_abort(cat_t *c)
-{
-    int i;
-
-    for (i = 0; i < c->neps; i++)
-        tool_endpoint_abort(c->eps[i]);
-}
-
-/* Total input size for the progress bar, or -1 if any is unknown. */
+/* Total size of the inputs for the progress bar, or -1 if any is unknown. */
 static apr_off_t cat_total(const cat_t *c)
 {
     apr_off_t total = 0;
+    apr_finfo_t fi;
     int i;
 
     for (i = 0; i < c->ninputs; i++) {
-        if (c->eps[i]->size < 0)
+        if (strcmp(c->inputs[i], "-") == 0
+            || apr_stat(&fi, c->inputs[i], APR_FINFO_SIZE | APR_FINFO_TYPE,
+                        c->ctx->pool) != APR_SUCCESS
+            || fi.filetype != APR_REG)
             return -1;
-        total += c->eps[i]->size;
+        total += fi.size;
     }
     return total;
 }
 
-static void cat_fail(cat_t *c, const char *what, const tool_endpoint_t *ep,
-                     apr_status_t rv)
+/* The output, with its compressing layer.  0, or -1 after the message. */
+static int cat_open_output(cat_t *c)
 {
-    if (c->failure == NULL)
-        c->failure = apr_psprintf(c->ctx->pool, "%s %s: %s", what, ep->display,
-                                  tool_strerror(rv, c->ctx->pool));
+    const char *msg = NULL;
+
+    if (tool_endpoint_open_output(&c->out, c->ctx, c->output,
+                                  APR_FPROT_OS_DEFAULT, &msg) != APR_SUCCESS) {
+        tool_error(c->ctx, "%s", msg);
+        return -1;
+    }
+    c->eps[c->neps++] = c->out;
+    if (!c->decompress && c->codec.format != STRATA_CODEC_AUTO
+        && tool_codec_push_encoder(&c->codec, c->out, c->codec.format, &msg,
+                                   c->ctx->pool) != APR_SUCCESS) {
+        tool_error(c->ctx, "%s", msg);
+        return -1;
+    }
+    return 0;
 }
 
-/* Copy each input to the output, closing each input when it is done. */
-static apr_status_t cat_copy(cat_t *c)
+/* Report a failed copy; quiet for a closed standard output. */
+static void cat_copy_failed(cat_t *c, tool_endpoint_t *in, apr_status_t rv,
+                            tool_side_t side)
 {
-    strata_copy_opts_t opts;
-    apr_uint64_t n;
-    apr_status_t rv;
-    int i;
+    apr_pool_t *p = c->ctx->pool;
 
-    memset(&opts, 0, sizeof(opts));
-    if (c->bar != NULL && tool_progress_enabled(c->bar)) {
-        opts.progress = tool_progress_copied;
-        opts.baton = c->bar;
+    if (side == TOOL_SIDE_OUT && APR_STATUS_IS_EPIPE(rv) && !c->out->atomic) {
+        c->pipe_closed = 1;
+        return;
     }
-    for (i = 0; i < c->ninputs; i++) {
-        rv = strata_copy(c->eps[i]->top, c->out->top, &opts, &n);
-        if (c->bar != NULL)
-            tool_progress_next_input(c->bar, n);
-        if (rv != APR_SUCCESS) {
-            c->failure = apr_psprintf(c->ctx->pool, "cannot copy %s to %s: %s",
-                                      c->eps[i]->display, c->out->display,
-                                      tool_strerror(rv, c->ctx->pool));
-            return rv;
+    if (side == TOOL_SIDE_LIMIT)
+        tool_error(c->ctx, "%s", tool_codec_limit_message(&c->codec, p));
+    else if (side == TOOL_SIDE_OUT)
+        tool_error(c->ctx, "cannot write %s: %s", c->out->display,
+                   tool_strerror(rv, p));
+    else if (in->codec != NULL)
+        tool_error(c->ctx, "%s: %s", in->display,
+                   tool_codec_error(&c->codec, in, c->codec.format, rv, p));
+    else
+        tool_error(c->ctx, "cannot read %s: %s", in->display,
+                   tool_strerror(rv, p));
+}
+
+/* Open, copy and close one input.  0 fine or skipped, -1 stop the run. */
+static int cat_one(cat_t *c, int i)
+{
+    tool_copy_progress_t prog = { NULL, NULL };
+    tool_side_t side = TOOL_SIDE_NONE;
+    tool_endpoint_t *in;
+    const char *msg = NULL;
+    apr_uint64_t copied = 0;
+    apr_status_t rv;
+
+    if (tool_endpoint_open_input(&in, c->ctx, c->inputs[i], &msg)
+            != APR_SUCCESS) {
+        tool_error(c->ctx, "%s", msg);
+        c->missing++;
+        return 0;
+    }
+    c->eps[c->neps++] = in;
+    if (c->decompress
+        && tool_codec_push_decoder(&c->codec, in, c->codec.format, 0, &msg,
+                                   c->ctx->pool) != APR_SUCCESS) {
+        tool_error(c->ctx, "%s", msg);
+        return -1;
+    }
+    if (c->bar != NULL) {
+        tool_progress_file(c->bar, c->ninputs > 1 ? c->inputs[i] : NULL,
+                           i + 1, c->ninputs, in->base);
+        prog.fn = tool_progress_copied;
+        prog.baton = c->bar;
+    }
+    rv = tool_copy(&c->codec, in, c->out, &prog, &copied, &side);
+    if (c->bar != NULL)
+        tool_progress_next_input(c->bar, copied);
+    if (side == TOOL_SIDE_IN) {         /* gzip: data after the members */
+        tool_trailing_t t = tool_codec_trailing(in, rv, c->ctx->pool);
+
+        if (t == TOOL_TRAILING_GARBAGE) {
+            tool_error(c->ctx, "%s: decompression OK, trailing garbage "
+                       "ignored", in->display);
+            c->missing++;               /* exit status 1 at the end */
         }
-        if ((rv = tool_endpoint_close(c->eps[i])) != APR_SUCCESS) {
-            cat_fail(c, "cannot close", c->eps[i], rv);
-            return rv;
+        if (t != TOOL_TRAILING_NONE) {
+            rv = APR_SUCCESS;
+            tool_endpoint_abort(in);
         }
     }
-    return APR_SUCCESS;
+    if (rv == APR_SUCCESS && (rv = tool_endpoint_close(in)) != APR_SUCCESS)
+        side = TOOL_SIDE_IN;
+    if (rv != APR_SUCCESS) {
+        cat_copy_failed(c, in, rv, side);
+        return -1;
+    }
+    return 0;
 }
 
 static int cat_run(cat_t *c)
 {
-    apr_status_t rv;
+    apr_status_t rv = APR_SUCCESS;
+    int i, failed = 0;
 
-    if (c->progress)
-        c->bar = tool_progress_create(c->ctx->err, cat_total(c), c->ctx->pool);
-    rv = cat_copy(c);
-    if (rv == APR_SUCCESS && (rv = tool_endpoint_close(c->out)) != APR_SUCCESS)
-        cat_fail(c, "cannot write", c->out, rv);
-    if (rv != APR_SUCCESS)
-        cat_abort(c);
-    if (c->bar != NULL)
-        tool_progress_finish(c->bar);
-    if (c->failure != NULL)
-        tool_error(c->ctx, "%s", c->failure);
-    if (c->stats)
-        tool_stats_print(c->ctx->err, c->eps, c->neps, c->ctx->pool);
-    return rv == APR_SUCCESS ? TOOL_EXIT_OK : TOOL_EXIT_FAIL;
+    c->eps = apr_pcalloc(c->ctx->pool, (apr_size_t)(c->ninputs + 1)
+                                       * sizeof(*c->eps));
+    if (cat_open_output(c) < 0) {
+        failed = 1;
+    } else {
+        if (c->progress)
+            c->bar = tool_progress_create(c->ctx->err, cat_total(c),
+                                          c->ctx->pool);
+        for (i = 0; i < c->ninputs && !failed; i++)
+            failed = cat_one(c, i) < 0;
+        if (!failed && (rv = tool_endpoint_close(c->out)) != APR_SUCCESS) {
+            failed = 1;
+            cat_copy_failed(c, c->out, rv, TOOL_SIDE_OUT);
+        }
+        if (c->bar != NULL)
+            tool_progress_finish(c->bar);
+    }
+    for (i = 0; i < c->neps; i++)
+        tool_endpoint_abort(c->eps[i]);     /* nothing after a close */
+    if (c->stats && c->neps > 0) {          /* inputs first, then OUT */
+        tool_endpoint_t **rows = apr_palloc(c->ctx->pool, (apr_size_t)c->neps
+                                                          * sizeof(*rows));
+
+        memcpy(rows, c->eps + 1, (apr_size_t)(c->neps - 1) * sizeof(*rows));
+        rows[c->neps - 1] = c->eps[0];
+        tool_stats_print(c->ctx->err, rows, c->neps, c->ctx->pool);
+    }
+    if (c->pipe_closed)
+        return TOOL_EXIT_PIPE;
+    return failed || c->missing ? TOOL_EXIT_FAIL : TOOL_EXIT_OK;
 }
 
 int tool_cmd_cat(tool_ctx_t *ctx, int argc, const char *const *argv)
@@ -238,9 +297,5 @@ int tool_cmd_cat(tool_ctx_t *ctx, int argc, const char *const *argv)
     c.ctx = ctx;
     if ((rc = cat_parse(&c, argc, argv)) >= 0)
         return rc;
-    if ((rc = cat_open(&c)) >= 0) {
-        cat_abort(&c);
-        return rc;
-    }
     return cat_run(&c);
 }

@@ -66,6 +66,14 @@ static void serve_on_signal(int sig)
     serve_signalled = sig;
 }
 
+/* Catch @a sig unless it was ignored when the tool started (a shell's
+ * background job ignores SIGINT; keep it so, as signals.c does). */
+static void serve_catch(int sig)
+{
+    if (signal(sig, serve_on_signal) == SIG_IGN)
+        signal(sig, SIG_IGN);
+}
+
 static void serve_usage(apr_file_t *f)
 {
     apr_file_puts(
@@ -460,8 +468,8 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
             return rc;
         }
     }
-    signal(SIGINT, serve_on_signal);
-    signal(SIGTERM, serve_on_signal);
+    serve_catch(SIGINT);
+    serve_catch(SIGTERM);
     while (!serve_signalled)
         apr_sleep(apr_time_from_msec(50));
     apr_file_printf(ctx->err, "strata serve: stopping (grace %.1fs)\n", sv.grace);

@@ -6,6 +6,7 @@
  * new row; decorators go on top with tool_endpoint_push().
  */
 #include "endpoint.h"
+#include "strata/stream_type.h"
 #include <apr_strings.h>
 #include <string.h>
 
@@ -106,6 +107,18 @@ static apr_status_t ep_file_open_in(tool_endpoint_t *ep, tool_ctx_t *ctx,
  * written in place, as a shell redirection would: replacing it would swap
  * the node itself for a regular file.
  */
+/* The temporary file behind an atomic file stream, to remove on a signal
+ * (NULL when it has no name: an unnamed O_TMPFILE leaves nothing behind). */
+static const char *ep_temp_name(tool_endpoint_t *ep)
+{
+    const char *name = NULL;
+
+    if (strata_control(ep->base, STRATA_CTL_FILE_TEMP_PATH, &name)
+            != APR_SUCCESS)
+        return NULL;
+    return name;
+}
+
 static apr_status_t ep_file_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
                                      const char **errmsg)
 {
@@ -123,11 +136,21 @@ static apr_status_t ep_file_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
         return APR_EINVAL;
     }
     ep->atomic = !exists || finfo.filetype == APR_REG;
-    rv = strata_file_open(&ep->base, ep->spec, aflags, APR_FPROT_OS_DEFAULT,
+    rv = strata_file_open(&ep->base, ep->spec, aflags, ep->perm,
                           ep->atomic ? STRATA_FILE_ATOMIC : 0, ctx->pool);
-    if (rv != APR_SUCCESS)
-        *errmsg = apr_psprintf(ctx->pool, "cannot create %s: %s", ep->display,
+    if (rv != APR_SUCCESS && ep->atomic)     /* the temporary failed */
+        *errmsg = apr_psprintf(ctx->pool,
+                               "cannot create a file in folder '%s' (for %s): %s",
+                               strata_file_temp_dir(ep->spec, ctx->pool),
+                               ep->display,
                                tool_strerror(rv, ctx->pool));
+    else if (rv != APR_SUCCESS)
+        *errmsg = apr_psprintf(ctx->pool, "cannot open %s: %s", ep->display,
+                               tool_strerror(rv, ctx->pool));
+    if (rv == APR_SUCCESS && ep->atomic) {
+        ep->tmp = ep_temp_name(ep);
+        tool_signals_track(ep->tmp);
+    }
     return rv;
 }
 
@@ -202,7 +225,7 @@ static const ep_scheme_t *ep_scheme_for(const char *spec)
 
 static apr_status_t ep_open(tool_endpoint_t **out, tool_ctx_t *ctx,
                             const char *spec, tool_ep_dir_t dir,
-                            const char **errmsg)
+                            apr_fileperms_t perm, const char **errmsg)
 {
     const ep_scheme_t *scheme = ep_scheme_for(spec);
     tool_endpoint_t *ep;
@@ -215,6 +238,7 @@ static apr_status_t ep_open(tool_endpoint_t **out, tool_ctx_t *ctx,
     ep = apr_pcalloc(ctx->pool, sizeof(*ep));
     ep->spec = apr_pstrdup(ctx->pool, spec);
     ep->dir = dir;
+    ep->perm = perm;
     ep->size = -1;
     rv = (dir == TOOL_EP_IN ? scheme->open_in : scheme->open_out)(ep, ctx, errmsg);
     if (rv != APR_SUCCESS)
@@ -229,18 +253,55 @@ static apr_status_t ep_open(tool_endpoint_t **out, tool_ctx_t *ctx,
 apr_status_t tool_endpoint_open_input(tool_endpoint_t **out, tool_ctx_t *ctx,
                                       const char *spec, const char **errmsg)
 {
-    return ep_open(out, ctx, spec, TOOL_EP_IN, errmsg);
+    return ep_open(out, ctx, spec, TOOL_EP_IN, APR_FPROT_OS_DEFAULT, errmsg);
 }
 
 apr_status_t tool_endpoint_open_output(tool_endpoint_t **out, tool_ctx_t *ctx,
-                                       const char *spec, const char **errmsg)
+                                       const char *spec, apr_fileperms_t perm,
+                                       const char **errmsg)
 {
-    return ep_open(out, ctx, spec, TOOL_EP_OUT, errmsg);
+    return ep_open(out, ctx, spec, TOOL_EP_OUT, perm, errmsg);
+}
+
+/* ---- a sink that keeps nothing (for -t and -l) ------------------------------ */
+
+static apr_status_t ep_null_write(strata_stream_t *s, const void *buf,
+                                  apr_size_t len, apr_size_t *n)
+{
+    (void)s;
+    (void)buf;
+    *n = len;
+    return APR_SUCCESS;
+}
+
+static const strata_stream_type_t ep_null_type = {
+    STRATA_STREAM_TYPE_VERSION, "null", STRATA_CAP_WRITE,
+    sizeof(strata_stream_t), NULL, ep_null_write, NULL, NULL, NULL, NULL, NULL
+};
+
+apr_status_t tool_endpoint_open_null(tool_endpoint_t **out, tool_ctx_t *ctx)
+{
+    tool_endpoint_t *ep = apr_pcalloc(ctx->pool, sizeof(*ep));
+    apr_status_t rv;
+
+    rv = strata_stream_alloc(&ep->base, &ep_null_type, NULL, 0, ctx->pool);
+    if (rv != APR_SUCCESS)
+        return rv;
+    strata_stream_ready(ep->base);
+    ep->spec = "(nothing)";
+    ep->display = "nothing";
+    ep->dir = TOOL_EP_OUT;
+    ep->size = -1;
+    ep->top = ep->base;
+    *out = ep;
+    return APR_SUCCESS;
 }
 
 void tool_endpoint_push(tool_endpoint_t *ep, strata_stream_t *layer)
 {
     ep->top = layer;
+    if (strata_stream_is_codec(layer))
+        ep->codec = layer;
 }
 
 apr_status_t tool_endpoint_close(tool_endpoint_t *ep)
@@ -261,6 +322,8 @@ apr_status_t tool_endpoint_close(tool_endpoint_t *ep)
         if (rv == APR_SUCCESS)
             rv = rv2;
     }
+    if (ep->tmp != NULL)
+        tool_signals_untrack();
     return rv;
 }
 
@@ -276,4 +339,6 @@ void tool_endpoint_abort(tool_endpoint_t *ep)
         strata_file_abort(ep->base);
     for (s = ep->top; s != NULL; s = strata_stream_inner(s))
         strata_close(s);
+    if (ep->tmp != NULL)
+        tool_signals_untrack();
 }

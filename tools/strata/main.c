@@ -5,6 +5,7 @@
 #include "tool.h"
 #include "strata_os.h"
 #include <apr_general.h>
+#include <apr_strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,19 @@ typedef struct tool_cmd_t {
 static const tool_cmd_t tool_cmds[] = {
     { "cat", tool_cmd_cat, "copy inputs to an output through metered streams" },
     { "serve", tool_cmd_serve, "echo, discard, forward or file TCP server, metered" },
+    { "compress", tool_cmd_compress,
+      "compress files in place or to standard output, like gzip" },
+    { "decompress", tool_cmd_decompress,
+      "decompress (-t test, -l list) files, like gunzip" },
     { NULL, NULL, NULL }
+};
+
+/* Other names of the commands (not listed in the help). */
+static const struct { const char *alias, *name; } tool_aliases[] = {
+    { "c", "compress" }, { "z", "compress" }, { "zip", "compress" },
+    { "d", "decompress" }, { "x", "decompress" }, { "unzip", "decompress" },
+    { "uncompress", "decompress" },
+    { NULL, NULL }
 };
 
 static const tool_option_t main_options[] = {
@@ -40,27 +53,66 @@ static void main_usage(apr_file_t *f)
         apr_file_printf(f, "  %-10s  %s\n", cmd->name, cmd->summary);
     apr_file_puts("\noptions:\n", f);
     tool_opts_print(f, main_options);
-    apr_file_puts("\nRun 'strata COMMAND --help' for a command's options.\n", f);
+    apr_file_puts("\nRun 'strata COMMAND --help' for a command's options, "
+                  "'man strata' for the manual.\n"
+                  "Installed as 'szcat', strata is 'strata decompress -c'.\n", f);
 }
 
 static const tool_cmd_t *main_find(const char *name)
 {
     const tool_cmd_t *cmd;
+    int i;
 
+    for (i = 0; tool_aliases[i].alias != NULL; i++)
+        if (strcmp(tool_aliases[i].alias, name) == 0)
+            name = tool_aliases[i].name;
     for (cmd = tool_cmds; cmd->name != NULL; cmd++)
         if (strcmp(cmd->name, name) == 0)
             return cmd;
     return NULL;
 }
 
+/* The program's name without its folder and ".exe". */
+static const char *main_progname(const char *argv0, apr_pool_t *pool)
+{
+    const char *base = argv0, *p;
+    apr_size_t len;
+
+    for (p = argv0; *p != '\0'; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".exe") == 0)
+        return apr_pstrndup(pool, base, len - 4);
+    return base;
+}
+
+/* Started as "szcat": strata decompress -c ARGS. */
+static int main_szcat(tool_ctx_t *ctx, int argc, const char *const *argv)
+{
+    const char **args = apr_palloc(ctx->pool, (apr_size_t)(argc + 2)
+                                              * sizeof(*args));
+    int i;
+
+    args[0] = "decompress";
+    args[1] = "-c";
+    for (i = 1; i < argc; i++)
+        args[i + 1] = argv[i];
+    args[argc + 1] = NULL;
+    return tool_cmd_decompress(ctx, argc + 1, args);
+}
+
 static int main_dispatch(tool_ctx_t *ctx, int argc, const char *const *argv)
 {
-    tool_opts_t *o = tool_opts_init("strata", argc, argv, main_options, 0,
-                                    ctx->pool);
+    tool_opts_t *o;
     const char *const *rest;
     const tool_cmd_t *cmd;
     const char *arg;
     int ch, rc, n;
+
+    if (argc > 0 && strcmp(main_progname(argv[0], ctx->pool), "szcat") == 0)
+        return main_szcat(ctx, argc, argv);
+    o = tool_opts_init("strata", argc, argv, main_options, 0, ctx->pool);
 
     while ((rc = tool_opts_next(o, &ch, &arg)) == 1) {
         if (ch == 'h') {
@@ -71,8 +123,7 @@ static int main_dispatch(tool_ctx_t *ctx, int argc, const char *const *argv)
         return TOOL_EXIT_OK;
     }
     if (rc < 0) {
-        apr_file_printf(ctx->err, "%s (see 'strata --help')\n",
-                        tool_opts_error(o));
+        tool_usage_error(ctx, "strata", "%s", tool_opts_error(o));
         return TOOL_EXIT_USAGE;
     }
     n = tool_opts_operands(o, &rest);
@@ -99,6 +150,7 @@ int main(int argc, const char *const *argv)
     }
     atexit(apr_terminate);
     strata__os_ignore_sigpipe();
+    tool_signals_init();
     memset(&ctx, 0, sizeof(ctx));
     if ((rv = apr_pool_create(&ctx.pool, NULL)) != APR_SUCCESS
         || (rv = apr_file_open_stderr(&ctx.err, ctx.pool)) != APR_SUCCESS

@@ -1,41 +1,126 @@
 /*
- * opts.c -- command-line options: a table per command, parsed with
- * apr_getopt_long(), with messages kept for one-line usage errors.
+ * opts.c -- command-line options as gzip parses them (GNU getopt_long
+ * conventions): combined short flags ("-dc", "-9k", "-T4"), an option's
+ * argument attached or as the next word, long options with "=" or the next
+ * word, unambiguous prefixes of long names ("--std" for "--stdout"),
+ * options and operands in any order, "--" ending the options and a bare
+ * "-" as an operand.  The whole command line is parsed up front; the
+ * caller then takes the options one by one.
  */
 #include "tool.h"
 #include <apr_strings.h>
-#include <stdarg.h>
 #include <string.h>
 
+typedef struct opts_item_t {
+    int optch;
+    const char *arg;
+} opts_item_t;
+
 struct tool_opts_t {
-    apr_getopt_t *os;
-    apr_getopt_option_t *aopts;    /* the table as APR wants it */
-    char msg[256];                 /* last message from apr_getopt_long */
+    opts_item_t *items;
+    int nitems, next;
+    const char **operands;
+    int noperands;
+    char msg[256];                 /* why the command line is bad */
 };
 
-/* apr_getopt_long() rejects a bare "-" as an invalid option, but it is an
- * operand here (stdin/stdout).  Before parsing, each "-" is replaced by this
- * string, recognised afterwards by its address, never by its contents. */
-static const char opts_dash[] = "(dash)";
-
-static const char *opts_undash(const char *arg)
+static const tool_option_t *opts_short(const tool_option_t *t, int ch)
 {
-    return arg == opts_dash ? "-" : arg;
+    for (; t->optch != 0; t++)
+        if (t->optch == ch && ch < 256)
+            return t;
+    return NULL;
 }
 
-/* apr_getopt_long's message callback: keep the message for the caller. */
-static void opts_keep_message(void *arg, const char *fmt, ...)
+/* The long option @a name (up to @a len chars): an exact match, else the
+ * only one it is a prefix of.  *ambiguous is set when several match. */
+static const tool_option_t *opts_long(const tool_option_t *t, const char *name,
+                                      apr_size_t len, int *ambiguous)
 {
-    tool_opts_t *o = arg;
-    apr_size_t len;
-    va_list ap;
+    const tool_option_t *found = NULL;
 
-    va_start(ap, fmt);
-    apr_vsnprintf(o->msg, sizeof(o->msg), fmt, ap);
-    va_end(ap);
-    len = strlen(o->msg);
-    while (len > 0 && (o->msg[len - 1] == '\n' || o->msg[len - 1] == '\r'))
-        o->msg[--len] = '\0';
+    *ambiguous = 0;
+    for (; t->optch != 0; t++) {
+        if (t->name == NULL || strncmp(t->name, name, len) != 0)
+            continue;
+        if (t->name[len] == '\0')
+            return t;
+        if (found != NULL && found->optch != t->optch)
+            *ambiguous = 1;
+        found = t;
+    }
+    return *ambiguous ? NULL : found;
+}
+
+static void opts_add(tool_opts_t *o, int optch, const char *arg)
+{
+    o->items[o->nitems].optch = optch;
+    o->items[o->nitems].arg = arg;
+    o->nitems++;
+}
+
+/* "--name", "--name=value" or "--name value" at argv[*i]. */
+static int opts_parse_long(tool_opts_t *o, const tool_option_t *table,
+                           int argc, const char *const *argv, int *i)
+{
+    const char *word = argv[*i] + 2, *eq = strchr(word, '=');
+    apr_size_t len = eq != NULL ? (apr_size_t)(eq - word) : strlen(word);
+    const tool_option_t *opt;
+    int ambiguous;
+
+    opt = opts_long(table, word, len, &ambiguous);
+    if (opt == NULL) {
+        apr_snprintf(o->msg, sizeof(o->msg), "%s option '--%.*s'",
+                     ambiguous ? "ambiguous" : "unrecognized", (int)len, word);
+        return -1;
+    }
+    if (opt->arg == NULL) {
+        if (eq != NULL) {
+            apr_snprintf(o->msg, sizeof(o->msg),
+                         "option '--%s' doesn't allow an argument", opt->name);
+            return -1;
+        }
+        opts_add(o, opt->optch, NULL);
+    } else if (eq != NULL) {
+        opts_add(o, opt->optch, eq + 1);
+    } else if (*i + 1 < argc) {
+        opts_add(o, opt->optch, argv[++*i]);
+    } else {
+        apr_snprintf(o->msg, sizeof(o->msg),
+                     "option '--%s' requires an argument", opt->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* A cluster of short flags "-abc" / "-T4" / "-T 4" at argv[*i]. */
+static int opts_parse_short(tool_opts_t *o, const tool_option_t *table,
+                            int argc, const char *const *argv, int *i)
+{
+    const char *p = argv[*i] + 1;
+    const tool_option_t *opt;
+
+    for (; *p != '\0'; p++) {
+        if ((opt = opts_short(table, (unsigned char)*p)) == NULL) {
+            apr_snprintf(o->msg, sizeof(o->msg), "invalid option -- '%c'", *p);
+            return -1;
+        }
+        if (opt->arg == NULL) {
+            opts_add(o, opt->optch, NULL);
+            continue;
+        }
+        if (p[1] != '\0') {
+            opts_add(o, opt->optch, p + 1);
+        } else if (*i + 1 < argc) {
+            opts_add(o, opt->optch, argv[++*i]);
+        } else {
+            apr_snprintf(o->msg, sizeof(o->msg),
+                         "option requires an argument -- '%c'", *p);
+            return -1;
+        }
+        break;
+    }
+    return 0;
 }
 
 tool_opts_t *tool_opts_init(const char *prog, int argc,
@@ -44,44 +129,42 @@ tool_opts_t *tool_opts_init(const char *prog, int argc,
                             apr_pool_t *pool)
 {
     tool_opts_t *o = apr_pcalloc(pool, sizeof(*o));
-    const char **args = apr_palloc(pool, (argc + 1) * sizeof(*args));
-    int i, n;
+    int i, only_operands = 0, rc = 0;
 
-    for (n = 0; table[n].optch != 0; n++)
-        ;
-    o->aopts = apr_pcalloc(pool, (n + 1) * sizeof(*o->aopts));
-    for (i = 0; i < n; i++) {
-        o->aopts[i].name = table[i].name;
-        o->aopts[i].optch = table[i].optch;
-        o->aopts[i].has_arg = table[i].arg != NULL;
-        o->aopts[i].description = table[i].help;
+    (void)prog;
+    o->items = apr_pcalloc(pool, (apr_size_t)(argc + 1) * sizeof(*o->items));
+    o->operands = apr_pcalloc(pool, (apr_size_t)(argc + 1) * sizeof(char *));
+    for (i = 1; i < argc && rc == 0; i++) {
+        const char *a = argv[i];
+
+        if (only_operands || a[0] != '-' || a[1] == '\0') {
+            o->operands[o->noperands++] = a;
+            if (!interleave)
+                only_operands = 1;
+        } else if (strcmp(a, "--") == 0) {
+            only_operands = 1;
+        } else if (a[1] == '-') {
+            rc = opts_parse_long(o, table, argc, argv, &i);
+        } else {
+            rc = opts_parse_short(o, table, argc, argv, &i);
+        }
     }
-    args[0] = prog;    /* apr_getopt_long names the command by argv[0] */
-    for (i = 1; i < argc; i++)
-        args[i] = strcmp(argv[i], "-") == 0 ? opts_dash : argv[i];
-    args[argc] = NULL;
-    apr_getopt_init(&o->os, pool, argc, args);
-    o->os->errfn = opts_keep_message;
-    o->os->errarg = o;
-    o->os->interleave = interleave;
+    if (rc != 0)
+        opts_add(o, -1, NULL);      /* reported after the good ones */
     return o;
 }
 
 int tool_opts_next(tool_opts_t *o, int *optch, const char **arg)
 {
-    apr_status_t rv;
-
+    *optch = 0;
     *arg = NULL;
-    o->msg[0] = '\0';
-    rv = apr_getopt_long(o->os, o->aopts, optch, arg);
-    if (rv == APR_EOF)
+    if (o->next >= o->nitems)
         return 0;
-    if (rv != APR_SUCCESS) {
-        if (o->msg[0] == '\0')
-            apr_cpystrn(o->msg, "invalid option", sizeof(o->msg));
+    if (o->items[o->next].optch < 0)
         return -1;
-    }
-    *arg = *arg != NULL ? opts_undash(*arg) : NULL;
+    *optch = o->items[o->next].optch;
+    *arg = o->items[o->next].arg;
+    o->next++;
     return 1;
 }
 
@@ -92,14 +175,8 @@ const char *tool_opts_error(const tool_opts_t *o)
 
 int tool_opts_operands(tool_opts_t *o, const char *const **operands)
 {
-    int i, n = o->os->argc - o->os->ind;
-    const char **ops = apr_palloc(o->os->cont, (n + 1) * sizeof(*ops));
-
-    for (i = 0; i < n; i++)
-        ops[i] = opts_undash(o->os->argv[o->os->ind + i]);
-    ops[n] = NULL;
-    *operands = ops;
-    return n;
+    *operands = o->operands;
+    return o->noperands;
 }
 
 void tool_opts_print(apr_file_t *f, const tool_option_t *t)
@@ -108,14 +185,21 @@ void tool_opts_print(apr_file_t *f, const tool_option_t *t)
     apr_size_t len;
 
     for (; t->optch != 0; t++) {
-        if (t->optch < 256)
+        if (t->help == NULL)
+            continue;
+        if (t->optch < 256 && t->name != NULL)
             apr_snprintf(left, sizeof(left), "  -%c, --%s%s%s", t->optch,
                          t->name, t->arg ? " " : "", t->arg ? t->arg : "");
+        else if (t->optch == '1')       /* the levels: one line */
+            apr_cpystrn(left, "  -1 .. -9", sizeof(left));
+        else if (t->optch < 256)
+            apr_snprintf(left, sizeof(left), "  -%c%s%s", t->optch,
+                         t->arg ? " " : "", t->arg ? t->arg : "");
         else
             apr_snprintf(left, sizeof(left), "      --%s%s%s", t->name,
                          t->arg ? " " : "", t->arg ? t->arg : "");
         len = strlen(left);
-        apr_file_printf(f, "%s%*s%s\n", left, len < 24 ? (int)(24 - len) : 1,
+        apr_file_printf(f, "%s%*s%s\n", left, len < 26 ? (int)(26 - len) : 1,
                         "", t->help);
     }
 }

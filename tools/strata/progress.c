@@ -18,7 +18,35 @@ struct tool_progress_t {
     apr_uint64_t done;          /* base + the current input's bytes */
     apr_time_t start, last_draw;
     apr_size_t last_len;        /* length of the line on screen */
+    const char *name;           /* the current input, or NULL */
+    int index, count;
+    strata_stream_t *source;    /* counted by its read bytes, or NULL */
+    apr_uint64_t source_start;  /* its read bytes when the input began */
 };
+
+static apr_uint64_t progress_source_bytes(const tool_progress_t *p)
+{
+    strata_counts_t c;
+
+    strata_stream_counts(p->source, &c);
+    return c.read_bytes - p->source_start;
+}
+
+void tool_progress_file(tool_progress_t *p, const char *name, int index,
+                        int count, strata_stream_t *source)
+{
+    strata_counts_t c;
+
+    p->name = name;
+    p->index = index;
+    p->count = count;
+    p->source = source;
+    p->source_start = 0;
+    if (source != NULL) {
+        strata_stream_counts(source, &c);
+        p->source_start = c.read_bytes;
+    }
+}
 
 tool_progress_t *tool_progress_create(apr_file_t *err, apr_off_t total,
                                       apr_pool_t *pool)
@@ -108,8 +136,16 @@ static void progress_draw(tool_progress_t *p, apr_time_t now)
     int width = strata__os_term_width(p->err) - 1, barw;
     apr_size_t len;
 
+    char label[160] = "";
+
     if (width > PROGRESS_MAXLINE - 1)
         width = PROGRESS_MAXLINE - 1;
+    if (p->name != NULL && p->count > 1)
+        apr_snprintf(label, sizeof(label), "%.100s (%d/%d) ", p->name,
+                     p->index, p->count);
+    else if (p->name != NULL)
+        apr_snprintf(label, sizeof(label), "%.100s ", p->name);
+    width -= (int)strlen(label);
     progress_figures(p, now, right, sizeof(right));
     if (p->total >= 0) {
         barw = width - 5 - (int)strlen(right);
@@ -127,8 +163,9 @@ static void progress_draw(tool_progress_t *p, apr_time_t now)
     len = strlen(line);
     if (width > 0 && len > (apr_size_t)width)
         line[len = (apr_size_t)width] = '\0';
+    len += strlen(label);
     /* Blank what is left of a longer previous line. */
-    apr_file_printf(p->err, "\r%s%*s", line,
+    apr_file_printf(p->err, "\r%s%s%*s", label, line,
                     p->last_len > len ? (int)(p->last_len - len) : 0, "");
     p->last_len = len;
     p->last_draw = now;
@@ -141,7 +178,7 @@ void tool_progress_copied(void *baton, apr_uint64_t copied)
 
     if (!p->enabled || p->finished)
         return;
-    p->done = p->base + copied;
+    p->done = p->base + (p->source != NULL ? progress_source_bytes(p) : copied);
     now = apr_time_now();
     if (now - p->last_draw >= PROGRESS_INTERVAL)
         progress_draw(p, now);
@@ -149,7 +186,8 @@ void tool_progress_copied(void *baton, apr_uint64_t copied)
 
 void tool_progress_next_input(tool_progress_t *p, apr_uint64_t copied)
 {
-    p->base += copied;
+    p->base += p->source != NULL ? progress_source_bytes(p) : copied;
+    p->source = NULL;
     p->done = p->base;
 }
 

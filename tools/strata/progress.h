@@ -21,6 +21,14 @@ tool_progress_t *tool_progress_create(apr_file_t *err, apr_off_t total,
 /* Non-zero if the bar is drawn at all (standard error is a terminal). */
 int tool_progress_enabled(const tool_progress_t *p);
 
+/* A new input begins: its @a name ("f.gz"; NULL: none) and place
+ * (@a index of @a count, from 1) label the line when there are several, and
+ * when @a source is not NULL the bar counts the bytes read from it (the
+ * compressed bytes of a decompressed file, to match a total from the
+ * inputs' sizes) instead of the bytes copied. */
+void tool_progress_file(tool_progress_t *p, const char *name, int index,
+                        int count, strata_stream_t *source);
+
 /* A strata_copy_progress_fn: @a baton is the tool_progress_t, @a copied
  * the running total of the current input. */
 void tool_progress_copied(void *baton, apr_uint64_t copied);

@@ -6,6 +6,7 @@
  * comes last, so that a path with spaces does not break the columns.
  */
 #include "stats.h"
+#include "codec.h"
 #include "strata/compress.h"
 #include <apr_strings.h>
 #include <string.h>
@@ -55,7 +56,8 @@ static void stats_fill(stats_row_t *row, const tool_endpoint_t *ep,
 
     strata_stream_counts(s, &c);
     row->cell[COL_LAYER] = apr_pstrcat(pool, ep->dir == TOOL_EP_IN ? "in:" : "out:",
-                                       strata_stream_name(s), NULL);
+                                       tool_layer_name((strata_stream_t *)s),
+                                       NULL);
     row->cell[COL_RBYTES] = stats_u64(c.read_bytes, pool);
     row->cell[COL_ROPS] = stats_u64(c.read_ops, pool);
     row->cell[COL_WBYTES] = stats_u64(c.write_bytes, pool);
@@ -117,4 +119,13 @@ void tool_stats_print(apr_file_t *f, tool_endpoint_t *const *eps, int n,
                 width[col] = strlen(rows[r].cell[col]);
     for (r = 0; r < nrows; r++)
         stats_print_row(f, &rows[r], width);
+    /* which engine coded each gzip/zlib/deflate layer (after the table) */
+    for (i = 0; i < n; i++)
+        for (s = eps[i]->top; s != NULL; s = strata_stream_inner(s))
+            if (strata_engine_from_name(
+                    strata_codec_engine_name((strata_stream_t *)s)) > 0)
+                apr_file_printf(f, "engine %s%s: %s\n",
+                                eps[i]->dir == TOOL_EP_IN ? "in:" : "out:",
+                                strata_stream_name(s),
+                                strata_codec_engine_name((strata_stream_t *)s));
 }

@@ -16,6 +16,10 @@
 #define TOOL_EXIT_OK    0   /* done */
 #define TOOL_EXIT_FAIL  1   /* an input, an output or a transfer failed */
 #define TOOL_EXIT_USAGE 2   /* bad command line */
+#define TOOL_EXIT_WARN  2   /* compress/decompress: a file skipped with a
+                               warning (gzip's convention), nothing failed */
+#define TOOL_EXIT_PIPE  141 /* standard output closed early (128 + SIGPIPE,
+                               what a shell reports for gzip then) */
 
 #if defined(__GNUC__) && !defined(_WIN32)
 #  define TOOL_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -35,6 +39,19 @@ typedef int (tool_cmd_fn)(tool_ctx_t *ctx, int argc, const char *const *argv);
 
 int tool_cmd_cat(tool_ctx_t *ctx, int argc, const char *const *argv);
 int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv);
+int tool_cmd_compress(tool_ctx_t *ctx, int argc, const char *const *argv);
+int tool_cmd_decompress(tool_ctx_t *ctx, int argc, const char *const *argv);
+
+/* ---- signals (signals.c) ------------------------------------------------- */
+
+/* Catch SIGINT, SIGTERM and SIGHUP: remove the tracked file, if any, and
+ * exit with 128 + the signal number. */
+void tool_signals_init(void);
+
+/* The file to remove if a signal comes (a temporary output); one at a
+ * time, NULL or untrack for none. */
+void tool_signals_track(const char *path);
+void tool_signals_untrack(void);
 
 /* ---- messages (util.c) ---------------------------------------------------- */
 
@@ -45,7 +62,7 @@ void tool_error(tool_ctx_t *ctx, const char *fmt, ...) TOOL_PRINTF(2, 3);
 void tool_usage_error(tool_ctx_t *ctx, const char *prog, const char *fmt, ...)
     TOOL_PRINTF(3, 4);
 
-/* "strata <version>\n" on standard output. */
+/* "strata <version>" and the codec libraries' versions on standard output. */
 void tool_print_version(tool_ctx_t *ctx);
 
 /* strata_strerror() into a string from @a pool. */
@@ -60,7 +77,9 @@ void tool_human_duration(char *buf, apr_size_t size, apr_uint64_t seconds);
 /* ---- options (opts.c) ----------------------------------------------------- */
 
 /* One command-line option.  optch is the short letter, or a value above 255
- * for a long-only option; arg names the option's argument (NULL: none). */
+ * for a long-only option; name is the long name (NULL: short only; several
+ * entries may share an optch, as aliases); arg names the option's argument
+ * (NULL: none); help NULL hides the entry from tool_opts_print. */
 typedef struct tool_option_t {
     const char *name;
     int optch;
@@ -71,10 +90,14 @@ typedef struct tool_option_t {
 typedef struct tool_opts_t tool_opts_t;
 
 /*
- * Start parsing @a argv (argv[0] is skipped) against @a table, which ends
- * with an entry whose optch is 0.  @a prog ("strata cat") names the command
- * in messages.  With @a interleave, options may follow operands.  A bare
- * "-" is an operand (or an option's argument), as usual for stdin/stdout.
+ * Parse @a argv (argv[0] is skipped) against @a table, which ends with an
+ * entry whose optch is 0, as GNU getopt_long does for gzip: short flags
+ * combine ("-dc", "-9k"), an argument is attached ("-T4", "--threads=4")
+ * or the next word, a long name may be shortened to an unambiguous prefix,
+ * "--" ends the options.  With @a interleave, options may follow operands
+ * (else the first operand ends them).  A bare "-" is an operand (or an
+ * option's argument), as usual for stdin/stdout.  @a prog is unused (the
+ * caller names the command in its messages).
  */
 tool_opts_t *tool_opts_init(const char *prog, int argc,
                             const char *const *argv,

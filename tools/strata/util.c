@@ -3,8 +3,28 @@
  */
 #include "tool.h"
 #include <apr_strings.h>
+#include <apr_version.h>
+#include <bzlib.h>
+#include <lzma.h>
+#include <zlib.h>
+#if STRATA_HAVE_ZSTD
+#include <zstd.h>
+#endif
 #include <stdarg.h>
 #include <string.h>
+
+/* Write PREFIX MSG and a newline on standard error without allocating:
+ * apr_file_printf() mallocs its buffer, and an error message must still
+ * come out when memory has run out. */
+static void tool_put_line(tool_ctx_t *ctx, const char *prefix, const char *msg)
+{
+    char line[1200];
+    apr_size_t len = (apr_size_t)apr_snprintf(line, sizeof(line) - 1, "%s%s",
+                                              prefix, msg);
+
+    line[len++] = '\n';
+    apr_file_write_full(ctx->err, line, len, NULL);
+}
 
 void tool_error(tool_ctx_t *ctx, const char *fmt, ...)
 {
@@ -14,7 +34,7 @@ void tool_error(tool_ctx_t *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     apr_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    apr_file_printf(ctx->err, "strata: %s\n", msg);
+    tool_put_line(ctx, "strata: ", msg);
 }
 
 void tool_usage_error(tool_ctx_t *ctx, const char *prog, const char *fmt, ...)
@@ -76,7 +96,24 @@ void tool_human_duration(char *buf, apr_size_t size, apr_uint64_t seconds)
         apr_snprintf(buf, size, "%u:%02u", (unsigned)m, (unsigned)s);
 }
 
+/* The libraries' versions as they report them at run time. */
 void tool_print_version(tool_ctx_t *ctx)
 {
+    char bz[32];
+    const char *comma;
+
+    /* "1.0.8, 13-Jul-2019": keep the number. */
+    apr_cpystrn(bz, BZ2_bzlibVersion(), sizeof(bz));
+    if ((comma = strchr(bz, ',')) != NULL)
+        bz[comma - bz] = '\0';
     apr_file_printf(ctx->out, "strata %s\n", strata_version());
+    apr_file_printf(ctx->out, "zlib %s, bzip2 %s, liblzma %s, ", zlibVersion(),
+                    bz, lzma_version_string());
+#if STRATA_HAVE_ZSTD
+    apr_file_printf(ctx->out, "zstd %s, ", ZSTD_versionString());
+#else
+    apr_file_puts("zstd (not in this build), ", ctx->out);
+#endif
+    apr_file_printf(ctx->out, "APR %s\n", apr_version_string());
+    apr_file_printf(ctx->out, "gzip engines: %s\n", strata_engines_built());
 }

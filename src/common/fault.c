@@ -1,8 +1,8 @@
 /*
- * fault.c -- the fault-injection stream (see fault.h).
+ * fault.c -- the fault-injection stream (see strata/fault.h).
  */
-#include "fault.h"
-#include "strata/stream_type.h"
+#include "strata_private.h"
+#include "strata/fault.h"
 
 typedef struct fault_stream_t {
     strata_stream_t base;             /* must be first */
@@ -33,6 +33,16 @@ static apr_status_t fault_pick(fault_stream_t *f, apr_uint64_t count,
     return APR_SUCCESS;
 }
 
+/* The most one call may move. */
+static apr_size_t fault_cap(const fault_stream_t *f, apr_size_t len)
+{
+    if (f->o.one_byte && len > 1)
+        len = 1;
+    if (f->o.max_io && len > f->o.max_io)
+        len = f->o.max_io;
+    return len;
+}
+
 static apr_status_t fault_read(strata_stream_t *s, void *buf, apr_size_t len,
                                apr_size_t *n)
 {
@@ -42,9 +52,7 @@ static apr_status_t fault_read(strata_stream_t *s, void *buf, apr_size_t len,
 
     if (rv != APR_SUCCESS)
         return rv;
-    if (f->o.one_byte && len > 1)
-        len = 1;
-    return strata_read(s->inner, buf, len, n);
+    return strata_read(s->inner, buf, fault_cap(f, len), n);
 }
 
 static apr_status_t fault_write(strata_stream_t *s, const void *buf,
@@ -56,9 +64,7 @@ static apr_status_t fault_write(strata_stream_t *s, const void *buf,
 
     if (rv != APR_SUCCESS)
         return rv;
-    if (f->o.one_byte && len > 1)
-        len = 1;
-    return strata_write(s->inner, buf, len, n);
+    return strata_write(s->inner, buf, fault_cap(f, len), n);
 }
 
 static apr_status_t fault_flush(strata_stream_t *s, int mode)
@@ -87,6 +93,13 @@ static apr_status_t fault_shutdown(strata_stream_t *s)
     return APR_SUCCESS;
 }
 
+static apr_status_t fault_close(strata_stream_t *s)
+{
+    fault_stream_t *f = (fault_stream_t *)s;
+
+    return f->o.fail_close ? fault_status(f) : APR_SUCCESS;
+}
+
 static apr_status_t fault_control(strata_stream_t *s, int op, void *arg)
 {
     return strata_control(s->inner, op, arg);
@@ -96,7 +109,7 @@ static const strata_stream_type_t fault_type = {
     STRATA_STREAM_TYPE_VERSION, "fault",
     STRATA_CAP_READ | STRATA_CAP_WRITE | STRATA_CAP_SEEK,
     sizeof(fault_stream_t),
-    fault_read, fault_write, fault_flush, fault_seek, fault_shutdown, NULL,
+    fault_read, fault_write, fault_flush, fault_seek, fault_shutdown, fault_close,
     fault_control
 };
 
@@ -107,7 +120,7 @@ apr_status_t strata_fault_create(strata_stream_t **out, strata_stream_t *inner,
     strata_stream_t *s;
     apr_status_t rv;
 
-    if (inner == NULL)
+    if (out == NULL || inner == NULL || pool == NULL)
         return APR_EINVAL;
     rv = strata_stream_alloc(&s, &fault_type, inner, flags, pool);
     if (rv != APR_SUCCESS)
@@ -120,20 +133,33 @@ apr_status_t strata_fault_create(strata_stream_t **out, strata_stream_t *inner,
     return APR_SUCCESS;
 }
 
-void strata_fault_set(strata_stream_t *s, const strata_fault_opts_t *opts)
+static fault_stream_t *fault_of(strata_stream_t *s)
 {
-    fault_stream_t *f = (fault_stream_t *)s;
+    return s != NULL && s->type == &fault_type ? (fault_stream_t *)s : NULL;
+}
 
+apr_status_t strata_fault_set(strata_stream_t *s,
+                              const strata_fault_opts_t *opts)
+{
+    fault_stream_t *f = fault_of(s);
+
+    if (f == NULL || opts == NULL)
+        return APR_EINVAL;
     f->o = *opts;
     f->read_failed = f->write_failed = 0;
+    return APR_SUCCESS;
 }
 
 apr_uint64_t strata_fault_read_calls(strata_stream_t *s)
 {
-    return ((fault_stream_t *)s)->reads;
+    fault_stream_t *f = fault_of(s);
+
+    return f != NULL ? f->reads : 0;
 }
 
 apr_uint64_t strata_fault_write_calls(strata_stream_t *s)
 {
-    return ((fault_stream_t *)s)->writes;
+    fault_stream_t *f = fault_of(s);
+
+    return f != NULL ? f->writes : 0;
 }

@@ -1,0 +1,717 @@
+/*
+ * cmd_compress.c -- `strata compress` and `strata decompress`, with gzip's
+ * conventions: FILE becomes FILE.gz (or .bz2, .xz, .zst) in place and the
+ * source goes unless -k; -c writes to standard output; -t tests; -l lists.
+ *
+ * Each FILE is done on its own: a failure is reported ("strata: NAME:
+ * why") and the next FILE is tried; the exit status is the worst seen
+ * (0 fine, 2 a warning such as a file skipped, 1 an error).  An in-place
+ * output is written to a temporary file and renamed into place only once
+ * complete, so after success, failure or a signal exactly one of FILE and
+ * FILE.gz is there (kill -9 may leave the hidden temporary file).
+ */
+#include "tool.h"
+#include "endpoint.h"
+#include "codec.h"
+#include "progress.h"
+#include "stats.h"
+#include "strata_os.h"
+#include <apr_strings.h>
+#include <stdarg.h>
+#include <string.h>
+
+enum { ZC_OPT_STATS = 400, ZC_OPT_PROGRESS };
+
+static const tool_option_t zc_options[] = {
+    { "stdout",     'c', NULL, "write to standard output, keep the files" },
+    { "to-stdout",  'c', NULL, NULL },
+    { "decompress", 'd', NULL, "decompress" },
+    { "uncompress", 'd', NULL, NULL },
+    { "compress",   'z', NULL, "compress (the default of 'strata compress')" },
+    { "keep",       'k', NULL, "keep (don't delete) the input files" },
+    { "force",      'f', NULL,
+      "overwrite; allow a terminal; -dcf copies plain data" },
+    { "test",       't', NULL, "test the compressed files' integrity" },
+    { "list",       'l', NULL, "list sizes, ratio and format of each file" },
+    { "quiet",      'q', NULL, "no warnings" },
+    { "verbose",    'v', NULL, "name each file and its ratio" },
+    { "suffix",     'S', "SUF", "use suffix SUF instead of the format's" },
+    { "no-name",    'n', NULL, "accepted for gzip's sake (no name is stored)" },
+    TOOL_CODEC_OPTIONS,
+    { "stats",      ZC_OPT_STATS, NULL,
+      "print each layer's meters on standard error" },
+    { "progress",   ZC_OPT_PROGRESS, NULL,
+      "show progress on stderr, if a terminal" },
+    { "help",       'h', NULL, "show this help and exit" },
+    { "version",    'V', NULL, "show the version and exit" },
+    { NULL, 0, NULL, NULL }
+};
+
+typedef enum { ZC_COMPRESS, ZC_DECOMPRESS, ZC_TEST, ZC_LIST } zc_mode_t;
+
+typedef struct zc_t {
+    tool_ctx_t *ctx;
+    const char *prog;               /* "strata compress" */
+    zc_mode_t mode;
+    int decompress, test, list;
+    int to_stdout, keep, force, quiet, verbose, stats, progress;
+    const char *suffix;             /* -S, or NULL */
+    tool_codec_t codec;
+    strata_codec_t enc;             /* the codec for compressing */
+    const char *const *files;
+    int nfiles;
+    int rc;                         /* worst exit status so far */
+    int pipe_closed;                /* standard output went away */
+    tool_progress_t *bar;
+    apr_pool_t *fpool;              /* one file's allocations */
+    tool_ctx_t fctx;                /* ctx with fpool, for the endpoints */
+    /* -l */
+    int listed;
+    apr_uint64_t list_in, list_out, list_overhead;
+} zc_t;
+
+/* ---- messages ----------------------------------------------------------------- */
+
+static void zc_fail(zc_t *z, const char *name, const char *msg)
+{
+    apr_file_printf(z->ctx->err, "strata: %s: %s\n", name, msg);
+    z->rc = TOOL_EXIT_FAIL;
+}
+
+/* A warning: shown unless -q; the exit status becomes 2 unless worse. */
+static void zc_warn(zc_t *z, int set_status, const char *fmt, ...)
+    TOOL_PRINTF(3, 4);
+static void zc_warn(zc_t *z, int set_status, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    if (!z->quiet) {
+        va_start(ap, fmt);
+        apr_vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        apr_file_printf(z->ctx->err, "strata: %s\n", msg);
+    }
+    if (set_status && z->rc == TOOL_EXIT_OK)
+        z->rc = TOOL_EXIT_WARN;
+}
+
+static void zc_usage(zc_t *z, apr_file_t *f)
+{
+    apr_file_printf(f,
+        "usage: %s [OPTION]... [FILE]...\n"
+        "\n"
+        "%s each FILE in place: FILE becomes FILE.gz\n"
+        "(.bz2, .xz, .zst, .zz with -F) and FILE goes, unless -k or -c.  With\n"
+        "no FILE, or when FILE is -, standard input goes to standard output.\n"
+        "Compressed input's format is detected; -F names it.  Exit status:\n"
+        "0 fine, 1 an error, 2 a bad command line or a warning (file skipped).\n"
+        "\n"
+        "options:\n", z->prog,
+        z->mode == ZC_COMPRESS ? "Compress (-d: decompress)"
+                               : "Decompress (-z: compress)");
+    tool_opts_print(f, zc_options);
+}
+
+/* ---- options ------------------------------------------------------------------ */
+
+/* Returns -1 to go on, or the exit code. */
+static int zc_parse(zc_t *z, int argc, const char *const *argv)
+{
+    static const char *const stdin_only[] = { "-", NULL };
+    tool_opts_t *o = tool_opts_init(z->prog, argc, argv, zc_options, 1,
+                                    z->ctx->pool);
+    const char *arg, *msg = NULL;
+    int ch, rc, decoding;
+
+    tool_codec_init(&z->codec);
+    z->decompress = z->mode == ZC_DECOMPRESS;
+    while ((rc = tool_opts_next(o, &ch, &arg)) == 1) {
+        switch (ch) {
+        case 'c': z->to_stdout = 1; break;
+        case 'd': z->decompress = 1; break;
+        case 'z': z->decompress = 0; break;
+        case 'k': z->keep = 1; break;
+        case 'f': z->force = 1; break;
+        case 't': z->test = 1; break;
+        case 'l': z->list = 1; break;
+        case 'q': z->quiet = 1; z->verbose = 0; break;
+        case 'v': z->verbose = 1; z->quiet = 0; break;
+        case 'n': break;
+        case 'S':
+            if (*arg == '\0' || strchr(arg, '/') != NULL) {
+                tool_usage_error(z->ctx, z->prog, "bad suffix '%s'", arg);
+                return TOOL_EXIT_USAGE;
+            }
+            z->suffix = arg;
+            break;
+        case ZC_OPT_STATS: z->stats = 1; break;
+        case ZC_OPT_PROGRESS: z->progress = 1; break;
+        case 'h':
+            zc_usage(z, z->ctx->out);
+            return TOOL_EXIT_OK;
+        case 'V':
+            tool_print_version(z->ctx);
+            return TOOL_EXIT_OK;
+        default:
+            if (tool_codec_option(&z->codec, ch, arg, &msg, z->ctx->pool) < 0) {
+                tool_usage_error(z->ctx, z->prog, "%s", msg);
+                return TOOL_EXIT_USAGE;
+            }
+        }
+    }
+    if (rc < 0) {
+        tool_usage_error(z->ctx, z->prog, "%s", tool_opts_error(o));
+        return TOOL_EXIT_USAGE;
+    }
+    z->mode = z->list ? ZC_LIST : z->test ? ZC_TEST
+            : z->decompress ? ZC_DECOMPRESS : ZC_COMPRESS;
+    z->enc = z->codec.format == STRATA_CODEC_AUTO ? STRATA_CODEC_GZIP
+                                                  : z->codec.format;
+    decoding = z->mode != ZC_COMPRESS;
+    if (tool_codec_check(&z->codec, decoding, !decoding, z->enc, &msg,
+                         z->ctx->pool) < 0) {
+        tool_usage_error(z->ctx, z->prog, "%s", msg);
+        return TOOL_EXIT_USAGE;
+    }
+    z->nfiles = tool_opts_operands(o, &z->files);
+    if (z->nfiles == 0) {
+        z->files = stdin_only;
+        z->nfiles = 1;
+    }
+    return -1;
+}
+
+/* ---- one transfer --------------------------------------------------------------- */
+
+typedef struct zc_job_t {
+    const char *name;               /* for messages: the file, or "stdin" */
+    tool_endpoint_t *in, *out;
+    const char *target;             /* in-place output path, or NULL */
+    apr_uint64_t plain, coded;      /* sizes, for -v and -l */
+} zc_job_t;
+
+/* Put the codec layer on the job's input or output. */
+static int zc_layers(zc_t *z, zc_job_t *j)
+{
+    const char *msg = NULL;
+    apr_status_t rv;
+
+    if (z->mode == ZC_COMPRESS)
+        rv = tool_codec_push_encoder(&z->codec, j->out, z->enc, &msg,
+                                     z->fpool);
+    else
+        rv = tool_codec_push_decoder(&z->codec, j->in, z->codec.format,
+                                     z->force && z->to_stdout
+                                     && z->mode == ZC_DECOMPRESS,
+                                     &msg, z->fpool);
+    if (rv != APR_SUCCESS) {
+        zc_fail(z, j->name, msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* A failed copy: say why, in the words of the side that failed. */
+static void zc_copy_failed(zc_t *z, zc_job_t *j, apr_status_t rv,
+                           tool_side_t side)
+{
+    if (side == TOOL_SIDE_OUT && APR_STATUS_IS_EPIPE(rv)
+        && j->target == NULL) {
+        z->pipe_closed = 1;         /* quiet, as gzip under SIGPIPE */
+        return;
+    }
+    if (side == TOOL_SIDE_LIMIT)
+        zc_fail(z, j->name, tool_codec_limit_message(&z->codec, z->fpool));
+    else if (side == TOOL_SIDE_OUT)
+        zc_fail(z, j->target != NULL ? j->target : j->name,
+                apr_psprintf(z->fpool, "cannot write %s: %s", j->out->display,
+                             tool_strerror(rv, z->fpool)));
+    else
+        zc_fail(z, j->name, tool_codec_error(&z->codec, j->in,
+                                             z->codec.format, rv, z->fpool));
+}
+
+/* Sizes of the job for -v and -l: plain and compressed bytes. */
+static void zc_sizes(zc_t *z, zc_job_t *j, apr_uint64_t copied)
+{
+    strata_counts_t in, out;
+
+    strata_stream_counts(j->in->base, &in);
+    strata_stream_counts(j->out->base, &out);
+    if (z->mode == ZC_COMPRESS) {
+        j->plain = in.read_bytes;
+        j->coded = out.write_bytes;
+    } else {
+        j->plain = copied;
+        j->coded = in.read_bytes;
+    }
+}
+
+/* Copy, then close both ends (committing the output).  0 or -1. */
+static int zc_transfer(zc_t *z, zc_job_t *j, int index)
+{
+    tool_copy_progress_t prog = { NULL, NULL };
+    tool_side_t side = TOOL_SIDE_NONE;
+    apr_uint64_t copied = 0;
+    apr_status_t rv;
+
+    if (z->bar != NULL) {
+        tool_progress_file(z->bar, j->name, index, z->nfiles, j->in->base);
+        prog.fn = tool_progress_copied;
+        prog.baton = z->bar;
+    }
+    rv = tool_copy(&z->codec, j->in, j->out, &prog, &copied, &side);
+    if (z->bar != NULL)
+        tool_progress_next_input(z->bar, copied);
+    if (side == TOOL_SIDE_IN) {         /* gzip: data after the members */
+        tool_trailing_t t = tool_codec_trailing(j->in, rv, z->fpool);
+
+        if (t == TOOL_TRAILING_GARBAGE)
+            zc_warn(z, 1, "%s: decompression OK, trailing garbage ignored",
+                    j->name);
+        if (t != TOOL_TRAILING_NONE) {
+            rv = APR_SUCCESS;
+            tool_endpoint_abort(j->in); /* its error is taken care of */
+        }
+    }
+    if (rv == APR_SUCCESS && (rv = tool_endpoint_close(j->in)) != APR_SUCCESS)
+        side = TOOL_SIDE_IN;
+    if (rv == APR_SUCCESS && (rv = tool_endpoint_close(j->out)) != APR_SUCCESS)
+        side = TOOL_SIDE_OUT;
+    zc_sizes(z, j, copied);
+    if (z->stats) {
+        tool_endpoint_t *eps[2];
+
+        eps[0] = j->in;
+        eps[1] = j->out;
+        tool_stats_print(z->ctx->err, eps, 2, z->fpool);
+    }
+    if (rv != APR_SUCCESS) {
+        tool_endpoint_abort(j->out);
+        tool_endpoint_abort(j->in);
+        zc_copy_failed(z, j, rv, side);
+        return -1;
+    }
+    return 0;
+}
+
+/* gzip's ratio: the share of the plain size saved, "%5.1f%%", the
+ * container's fixed bytes (@a overhead) not counted as compressed data. */
+static const char *zc_ratio(apr_uint64_t plain, apr_uint64_t coded,
+                            apr_uint64_t overhead, apr_pool_t *pool)
+{
+    double saved;
+
+    if (plain == 0)
+        return "  0.0%";
+    saved = (double)plain - ((double)coded - (double)overhead);
+    return apr_psprintf(pool, "%5.1f%%", 100.0 * saved / (double)plain);
+}
+
+/* Header and trailer bytes of the gzip member at the start of @a path (as
+ * gzip -l counts them), or 0 if it cannot tell. */
+static apr_uint64_t zc_gzip_overhead(const char *path, apr_pool_t *pool)
+{
+    unsigned char h[1024];
+    apr_size_t n = sizeof(h), pos = 10, end;
+    apr_file_t *f;
+    apr_status_t rv;
+    unsigned flg;
+
+    if (strcmp(path, "-") == 0
+        || apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
+                         APR_FPROT_OS_DEFAULT, pool) != APR_SUCCESS)
+        return 0;
+    rv = apr_file_read_full(f, h, sizeof(h), &n);
+    apr_file_close(f);
+    if ((rv != APR_SUCCESS && rv != APR_EOF) || n < 10 || h[0] != 0x1f
+        || h[1] != 0x8b)
+        return 0;
+    flg = h[3];
+    if (flg & 4) {                                  /* FEXTRA */
+        if (pos + 2 > n)
+            return 0;
+        pos += 2 + (apr_size_t)(h[pos] | h[pos + 1] << 8);
+    }
+    for (end = 8; end <= 16; end <<= 1) {           /* FNAME, FCOMMENT */
+        if (!(flg & end))
+            continue;
+        while (pos < n && h[pos] != 0)
+            pos++;
+        if (pos++ >= n)
+            return 0;
+    }
+    if (flg & 2)                                    /* FHCRC */
+        pos += 2;
+    return pos > n ? 0 : pos + 8;
+}
+
+/* ---- in place and to standard output -------------------------------------------- */
+
+/* The output name for @a path, or NULL after a warning (skip the file). */
+static const char *zc_target(zc_t *z, const char *path)
+{
+    const char *base = strrchr(path, '/'), *repl, *suf;
+    strata_codec_t c;
+    apr_size_t len = strlen(path), sl;
+
+    base = base != NULL ? base + 1 : path;
+    if (z->mode == ZC_COMPRESS) {
+        suf = z->suffix != NULL ? z->suffix : tool_codec_suffix(z->enc);
+        if (suf == NULL) {
+            zc_fail(z, path, apr_psprintf(z->fpool, "%s has no file suffix: "
+                                          "use -c or -S",
+                                          strata_codec_name(z->enc)));
+            return NULL;
+        }
+        sl = strlen(suf);
+        if (!z->force && ((len > sl && strcmp(path + len - sl, suf) == 0)
+                          || (z->suffix == NULL
+                              && tool_codec_match_suffix(base, &c, &repl)
+                              && c == z->enc))) {
+            zc_warn(z, 0, "%s already has %s suffix -- unchanged", path,
+                    z->suffix != NULL ? suf
+                    : path + len - tool_codec_match_suffix(base, &c, &repl));
+            return NULL;
+        }
+        return apr_pstrcat(z->fpool, path, suf, NULL);
+    }
+    if (z->suffix != NULL && len > (sl = strlen(z->suffix))
+        && strcmp(path + len - sl, z->suffix) == 0 && base < path + len - sl)
+        return apr_pstrndup(z->fpool, path, len - sl);
+    if ((sl = tool_codec_match_suffix(base, &c, &repl)) != 0)
+        return apr_pstrcat(z->fpool, apr_pstrndup(z->fpool, path, len - sl),
+                           repl, NULL);
+    zc_warn(z, 1, "%s: unknown suffix -- ignored", path);
+    return NULL;
+}
+
+/* Check what an in-place run would do to @a path: 1 go on, 0 skip. */
+static int zc_check_source(zc_t *z, const char *path, apr_finfo_t *fi)
+{
+    apr_status_t rv;
+
+    rv = apr_stat(fi, path, APR_FINFO_TYPE | APR_FINFO_LINK | APR_FINFO_NLINK
+                            | APR_FINFO_PROT | APR_FINFO_MTIME, z->fpool);
+    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
+        zc_fail(z, path, tool_strerror(rv, z->fpool));
+        return 0;
+    }
+    if (fi->filetype == APR_LNK && !z->force && !z->to_stdout) {
+        zc_warn(z, 1, "%s is a symbolic link -- ignored (-f follows it)",
+                path);
+        return 0;
+    }
+    if (fi->filetype == APR_LNK) {
+        rv = apr_stat(fi, path, APR_FINFO_TYPE | APR_FINFO_NLINK
+                                | APR_FINFO_PROT | APR_FINFO_MTIME, z->fpool);
+        if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
+            zc_fail(z, path, tool_strerror(rv, z->fpool));
+            return 0;
+        }
+    }
+    if (fi->filetype == APR_DIR) {
+        zc_warn(z, 1, "%s is a directory -- ignored", path);
+        return 0;
+    }
+    if (fi->filetype != APR_REG && !z->to_stdout) {
+        zc_warn(z, 1, "%s is not a directory or a regular file - ignored",
+                path);
+        return 0;
+    }
+    if (fi->filetype == APR_REG && fi->nlink > 1 && !z->force
+        && !z->to_stdout && z->mode <= ZC_DECOMPRESS) {
+        zc_warn(z, 1, "%s has %d other link%s -- file ignored", path,
+                (int)fi->nlink - 1, fi->nlink > 2 ? "s" : "");
+        return 0;
+    }
+    return 1;
+}
+
+static int zc_open_input(zc_t *z, zc_job_t *j, const char *spec)
+{
+    const char *msg = NULL;
+
+    if (tool_endpoint_open_input(&j->in, &z->fctx, spec, &msg) != APR_SUCCESS) {
+        /* "cannot open 'x': why" -> "x: why" */
+        const char *why = strstr(msg, "': ");
+        zc_fail(z, j->name, why != NULL ? why + 3 : msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The verbose line after a file: "a:\t 53.0% -- replaced with a.gz". */
+static void zc_verbose(zc_t *z, zc_job_t *j)
+{
+    apr_uint64_t overhead = 0;
+
+    if (!z->verbose)
+        return;
+    if (z->mode == ZC_COMPRESS ? z->enc == STRATA_CODEC_GZIP
+                               : tool_codec_of(j->in->codec) == STRATA_CODEC_GZIP)
+        overhead = 18;
+    if (z->mode == ZC_TEST) {
+        apr_file_printf(z->ctx->err, "%s:\t OK\n", j->name);
+        return;
+    }
+    apr_file_printf(z->ctx->err, "%s:\t%s -- %s %s\n", j->name,
+                    zc_ratio(j->plain, j->coded, overhead, z->fpool),
+                    j->target == NULL ? "replaced with"
+                    : z->keep ? "created" : "replaced with",
+                    j->target != NULL ? j->target : "stdout");
+}
+
+/* FILE -> FILE.gz (or back), atomically; FILE removed unless -k. */
+static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
+{
+    apr_finfo_t fi, ti;
+    const char *msg = NULL;
+    apr_status_t rv;
+
+    if (!zc_check_source(z, path, &fi))
+        return;
+    if ((j->target = zc_target(z, path)) == NULL)
+        return;
+    rv = apr_stat(&ti, j->target, APR_FINFO_TYPE | APR_FINFO_LINK, z->fpool);
+    if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
+        if (!z->force) {
+            zc_warn(z, 1, "%s already exists; not overwritten", j->target);
+            return;
+        }
+        if (ti.filetype == APR_DIR) {
+            zc_fail(z, j->target, "is a directory");
+            return;
+        }
+        if (ti.filetype != APR_REG)     /* replace the node, as gzip -f */
+            apr_file_remove(j->target, z->fpool);
+    }
+    if (zc_open_input(z, j, path) < 0)
+        return;
+    if (tool_endpoint_open_output(&j->out, &z->fctx, j->target,
+                                  fi.protection, &msg) != APR_SUCCESS) {
+        tool_endpoint_abort(j->in);
+        zc_fail(z, j->target, msg);
+        return;
+    }
+    if (zc_layers(z, j) < 0 || zc_transfer(z, j, index) < 0) {
+        tool_endpoint_abort(j->out);
+        tool_endpoint_abort(j->in);
+        return;
+    }
+    apr_file_perms_set(j->target, fi.protection);
+    apr_file_mtime_set(j->target, fi.mtime, z->fpool);
+    zc_verbose(z, j);
+    if (!z->keep && (rv = apr_file_remove(path, z->fpool)) != APR_SUCCESS)
+        zc_fail(z, path, apr_psprintf(z->fpool, "cannot remove: %s",
+                                      tool_strerror(rv, z->fpool)));
+}
+
+/* A file or standard input to standard output, or to nothing (-t, -l). */
+static void zc_streamed(zc_t *z, zc_job_t *j, const char *spec, int index)
+{
+    apr_finfo_t fi;
+    const char *msg = NULL;
+    apr_status_t rv;
+
+    if (strcmp(spec, "-") != 0 && !zc_check_source(z, spec, &fi))
+        return;
+    if (zc_open_input(z, j, spec) < 0)
+        return;
+    if (z->mode == ZC_TEST || z->mode == ZC_LIST)
+        rv = tool_endpoint_open_null(&j->out, &z->fctx);
+    else
+        rv = tool_endpoint_open_output(&j->out, &z->fctx, "-",
+                                       APR_FPROT_OS_DEFAULT, &msg);
+    if (rv != APR_SUCCESS) {
+        tool_endpoint_abort(j->in);
+        zc_fail(z, j->name, msg != NULL ? msg : tool_strerror(rv, z->fpool));
+        return;
+    }
+    if (zc_layers(z, j) < 0 || zc_transfer(z, j, index) < 0) {
+        tool_endpoint_abort(j->out);
+        tool_endpoint_abort(j->in);
+        return;
+    }
+    if (z->mode == ZC_LIST)
+        return;
+    if (z->mode == ZC_TEST || strcmp(spec, "-") != 0)
+        zc_verbose(z, j);
+}
+
+/* ---- -l ------------------------------------------------------------------------- */
+
+static void zc_list_row(zc_t *z, apr_uint64_t coded, apr_uint64_t plain,
+                        apr_uint64_t overhead, const char *format,
+                        const char *name)
+{
+    if (z->listed++ == 0)
+        apr_file_puts("         compressed        uncompressed  ratio format"
+                      " uncompressed_name\n", z->ctx->out);
+    apr_file_printf(z->ctx->out, "%19" APR_UINT64_T_FMT " %19"
+                    APR_UINT64_T_FMT " %s %-6s %s\n", coded, plain,
+                    zc_ratio(plain, coded, overhead, z->fpool), format, name);
+}
+
+static void zc_list(zc_t *z, zc_job_t *j, const char *spec)
+{
+    strata_codec_t c = tool_codec_of(j->in->codec);
+    const char *name, *repl;
+    apr_uint64_t overhead = 0;
+    apr_size_t sl;
+
+    if (c == STRATA_CODEC_GZIP)
+        overhead = zc_gzip_overhead(spec, z->fpool);
+    name = strcmp(spec, "-") == 0 ? "stdout" : spec;
+    if (strcmp(spec, "-") != 0
+        && (sl = tool_codec_match_suffix(spec, &c, &repl)) != 0)
+        name = apr_pstrcat(z->fpool, apr_pstrndup(z->fpool, spec,
+                                                  strlen(spec) - sl),
+                           repl, NULL);
+    zc_list_row(z, j->coded, j->plain, overhead,
+                strata_codec_name(tool_codec_of(j->in->codec)), name);
+    z->list_in += j->coded;
+    z->list_out += j->plain;
+    z->list_overhead = overhead;    /* gzip's totals use the last one */
+}
+
+/* ---- the run -------------------------------------------------------------------- */
+
+/* gzip's refusals of compressed data on a terminal.  0 fine, -1 refused. */
+static int zc_terminal_check(zc_t *z)
+{
+    int i, uses_stdin = 0, uses_stdout = z->to_stdout;
+
+    for (i = 0; i < z->nfiles; i++)
+        if (strcmp(z->files[i], "-") == 0)
+            uses_stdin = uses_stdout = 1;
+    if (z->force)
+        return 0;
+    if (z->mode == ZC_COMPRESS && uses_stdout
+        && strata__os_isatty(z->ctx->out)) {
+        tool_error(z->ctx, "compressed data not written to a terminal "
+                   "(use -f to force)");
+        return -1;
+    }
+    if (z->mode != ZC_COMPRESS && uses_stdin
+        && strata__os_isatty(z->ctx->in)) {
+        tool_error(z->ctx, "compressed data not read from a terminal "
+                   "(use -f to force)");
+        return -1;
+    }
+    return 0;
+}
+
+static apr_off_t zc_total(zc_t *z)
+{
+    apr_finfo_t fi;
+    apr_off_t total = 0;
+    int i;
+
+    for (i = 0; i < z->nfiles; i++) {
+        if (strcmp(z->files[i], "-") == 0
+            || apr_stat(&fi, z->files[i], APR_FINFO_SIZE | APR_FINFO_TYPE,
+                        z->ctx->pool) != APR_SUCCESS
+            || fi.filetype != APR_REG)
+            return -1;
+        total += fi.size;
+    }
+    return total;
+}
+
+/* Decompressing "foo" that does not exist: "foo.gz" (or .bz2, .xz, .zst,
+ * .zz, or -S's suffix) if one does, as gzip -d does.  Else @a f. */
+static const char *zc_find_compressed(zc_t *z, const char *f)
+{
+    static const char *const sufs[] = { ".gz", ".bz2", ".xz", ".zst", ".zz",
+                                        NULL };
+    apr_finfo_t fi;
+    const char *name;
+    int i;
+
+    if (z->mode == ZC_COMPRESS || strcmp(f, "-") == 0
+        || !APR_STATUS_IS_ENOENT(apr_stat(&fi, f, APR_FINFO_TYPE
+                                          | APR_FINFO_LINK, z->fpool)))
+        return f;
+    if (z->suffix != NULL) {
+        name = apr_pstrcat(z->fpool, f, z->suffix, NULL);
+        if (apr_stat(&fi, name, APR_FINFO_TYPE, z->fpool) == APR_SUCCESS)
+            return name;
+    }
+    for (i = 0; sufs[i] != NULL; i++) {
+        name = apr_pstrcat(z->fpool, f, sufs[i], NULL);
+        if (apr_stat(&fi, name, APR_FINFO_TYPE, z->fpool) == APR_SUCCESS)
+            return name;
+    }
+    return f;
+}
+
+static int zc_run(zc_t *z)
+{
+    zc_job_t job;
+    int i;
+
+    if (zc_terminal_check(z) < 0)
+        return TOOL_EXIT_FAIL;
+    if (z->progress)
+        z->bar = tool_progress_create(z->ctx->err, zc_total(z), z->ctx->pool);
+    for (i = 0; i < z->nfiles && !z->pipe_closed; i++) {
+        const char *f;
+
+        apr_pool_clear(z->fpool);
+        f = zc_find_compressed(z, z->files[i]);
+        memset(&job, 0, sizeof(job));
+        job.name = strcmp(f, "-") == 0 ? "stdin" : f;
+        if (z->mode == ZC_TEST || z->mode == ZC_LIST || z->to_stdout
+            || strcmp(f, "-") == 0) {
+            int before = z->rc;
+
+            zc_streamed(z, &job, f, i + 1);
+            if (z->mode == ZC_LIST && job.out != NULL && z->rc == before)
+                zc_list(z, &job, f);
+        } else {
+            zc_in_place(z, &job, f, i + 1);
+        }
+    }
+    if (z->bar != NULL)
+        tool_progress_finish(z->bar);
+    if (z->mode == ZC_LIST && z->listed > 1)
+        apr_file_printf(z->ctx->out, "%19" APR_UINT64_T_FMT " %19"
+                        APR_UINT64_T_FMT " %s %-6s (totals)\n", z->list_in,
+                        z->list_out, zc_ratio(z->list_out, z->list_in,
+                                              z->list_overhead, z->ctx->pool),
+                        "");
+    return z->pipe_closed ? TOOL_EXIT_PIPE : z->rc;
+}
+
+static int zc_main(tool_ctx_t *ctx, int argc, const char *const *argv,
+                   zc_mode_t mode, const char *prog)
+{
+    zc_t z;
+    int rc;
+
+    memset(&z, 0, sizeof(z));
+    z.ctx = ctx;
+    z.mode = mode;
+    z.prog = prog;
+    if ((rc = zc_parse(&z, argc, argv)) >= 0)
+        return rc;
+    if (apr_pool_create(&z.fpool, ctx->pool) != APR_SUCCESS) {
+        tool_error(ctx, "out of memory");
+        return TOOL_EXIT_FAIL;
+    }
+    z.fctx = *ctx;
+    z.fctx.pool = z.fpool;
+    return zc_run(&z);
+}
+
+int tool_cmd_compress(tool_ctx_t *ctx, int argc, const char *const *argv)
+{
+    return zc_main(ctx, argc, argv, ZC_COMPRESS, "strata compress");
+}
+
+int tool_cmd_decompress(tool_ctx_t *ctx, int argc, const char *const *argv)
+{
+    return zc_main(ctx, argc, argv, ZC_DECOMPRESS, "strata decompress");
+}

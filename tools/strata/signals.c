@@ -1,0 +1,57 @@
+/*
+ * signals.c -- SIGINT, SIGTERM and SIGHUP remove the output the tool is
+ * writing (the temporary file of an atomic replace) and end the process
+ * with exit status 128 + the signal number, as a shell reports a process
+ * killed by it.  Only standard C (<signal.h>, remove(), _Exit()) is used,
+ * so the same code serves every platform (Windows has no SIGHUP).
+ *
+ * One file at most is tracked at a time: the tool writes one output at a
+ * time.  Its name is copied into a static buffer, so the handler touches
+ * no heap and no APR state.
+ */
+#include "tool.h"
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char sig_path[4096];
+static volatile sig_atomic_t sig_tracking;
+
+static void sig_handler(int sig)
+{
+    if (sig_tracking)
+        remove(sig_path);
+    _Exit(128 + sig);
+}
+
+/* Catch @a sig unless it was ignored when the tool started (a shell's
+ * background job ignores SIGINT; keep it so). */
+static void sig_catch(int sig)
+{
+    if (signal(sig, sig_handler) == SIG_IGN)
+        signal(sig, SIG_IGN);
+}
+
+void tool_signals_init(void)
+{
+    sig_catch(SIGINT);
+    sig_catch(SIGTERM);
+#ifdef SIGHUP
+    sig_catch(SIGHUP);
+#endif
+}
+
+void tool_signals_track(const char *path)
+{
+    sig_tracking = 0;
+    if (path == NULL || strlen(path) >= sizeof(sig_path))
+        return;
+    memcpy(sig_path, path, strlen(path) + 1);
+    sig_tracking = 1;
+}
+
+void tool_signals_untrack(void)
+{
+    sig_tracking = 0;
+}
