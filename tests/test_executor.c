@@ -8,7 +8,13 @@
 #include <apr_thread_mutex.h>
 #include <apr_thread_cond.h>
 #include <apr_atomic.h>
+#include <apr_thread_proc.h>
 #include <string.h>
+#ifdef _WIN32
+#include <winsock2.h>
+#else
+#include <poll.h>
+#endif
 
 /* A gate that tasks wait at until the test opens it. */
 typedef struct gate_t {
@@ -427,6 +433,126 @@ static void executor_strerror_names_canceled(void)
     CU_ASSERT(strstr(buf, "cancel") != NULL);
 }
 
+/* ---- completion queues ---------------------------------------------------- */
+
+/* Wait up to @ms for the descriptor to be readable: 1 yes, 0 no. */
+static int fd_readable(apr_os_sock_t fd, int ms)
+{
+#ifdef _WIN32
+    fd_set set;
+    struct timeval tv;
+
+    FD_ZERO(&set);
+    FD_SET(fd, &set);
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return select(0, &set, NULL, NULL, &tv) == 1;
+#else
+    struct pollfd p;
+
+    p.fd = fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+#endif
+}
+
+typedef struct loop_rec_t {
+    apr_os_thread_t owner;
+    int wrong_thread;
+    int calls;
+    apr_status_t last;
+} loop_rec_t;
+
+static void loop_cb(strata_future_t *f, void *baton)
+{
+    loop_rec_t *r = baton;
+
+    if (!apr_os_thread_equal(r->owner, apr_os_thread_current()))
+        r->wrong_thread++;
+    r->calls++;
+    r->last = strata_future_status(f);
+}
+
+static void completion_queue_wakes_poll_loop(void)
+{
+    strata_executor_t *ex;
+    strata_completion_queue_t *q;
+    strata_future_t *fs[50];
+    loop_rec_t r;
+    apr_size_t n, total = 0;
+    int i, rounds = 0;
+
+    memset(&r, 0, sizeof(r));
+    r.owner = apr_os_thread_current();
+    apr_atomic_set32(&ran, 0);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_executor_create(&ex, 2, strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_completion_queue_create(&q, strata_test_pool));
+    CU_ASSERT(!fd_readable(strata_completion_queue_fd(q), 0));
+    for (i = 0; i < 50; i++) {
+        ASSERT_RV_FATAL(APR_SUCCESS, strata_executor_submit(ex, task_count, NULL, &fs[i]));
+        ASSERT_RV(APR_SUCCESS, strata_future_then_queue(fs[i], q, loop_cb, &r));
+        strata_future_release(fs[i]);   /* the queue keeps its own */
+    }
+    /* the loop: sleep in poll() until the descriptor says so */
+    while (total < 50 && rounds++ < 1000) {
+        if (!fd_readable(strata_completion_queue_fd(q), 10000))
+            break;
+        ASSERT_RV(APR_SUCCESS, strata_completion_queue_poll(q, 0, &n));
+        total += n;
+    }
+    CU_ASSERT_EQUAL(total, 50);
+    CU_ASSERT_EQUAL(r.calls, 50);
+    CU_ASSERT_EQUAL(r.wrong_thread, 0);
+    ASSERT_RV(APR_SUCCESS, r.last);
+    CU_ASSERT_EQUAL(strata_completion_queue_size(q), 0);
+    CU_ASSERT(!fd_readable(strata_completion_queue_fd(q), 0));
+    strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH);
+}
+
+static void completion_queue_poll_max_and_cancelled(void)
+{
+    strata_executor_t *ex;
+    strata_completion_queue_t *q;
+    strata_future_t *busy, *f[3];
+    loop_rec_t r;
+    apr_size_t n;
+    gate_t g;
+    int i;
+
+    memset(&r, 0, sizeof(r));
+    r.owner = apr_os_thread_current();
+    gate_init(&g);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_executor_create(&ex, 1, strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_completion_queue_create(&q, strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_executor_submit(ex, task_gate, &g, &busy));
+    gate_await(&g, 1);
+    for (i = 0; i < 3; i++) {
+        ASSERT_RV_FATAL(APR_SUCCESS, strata_executor_submit(ex, task_count, NULL, &f[i]));
+        ASSERT_RV(APR_SUCCESS, strata_future_then_queue(f[i], q, loop_cb, &r));
+    }
+    ASSERT_RV(STRATA_ESTATE, strata_future_then_queue(f[0], q, loop_cb, &r));
+    for (i = 0; i < 3; i++)
+        ASSERT_RV(APR_SUCCESS, strata_future_cancel(f[i]));
+    CU_ASSERT_EQUAL(r.calls, 0);          /* queued, not run */
+    CU_ASSERT(fd_readable(strata_completion_queue_fd(q), 0));
+    ASSERT_RV(APR_SUCCESS, strata_completion_queue_poll(q, 2, &n));
+    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT(fd_readable(strata_completion_queue_fd(q), 0));
+    ASSERT_RV(APR_SUCCESS, strata_completion_queue_poll(q, 0, &n));
+    CU_ASSERT_EQUAL(n, 1);
+    CU_ASSERT_EQUAL(r.calls, 3);
+    ASSERT_RV(STRATA_ECANCELED, r.last);
+    CU_ASSERT(!fd_readable(strata_completion_queue_fd(q), 0));
+    ASSERT_RV(APR_SUCCESS, strata_completion_queue_poll(q, 0, &n));
+    CU_ASSERT_EQUAL(n, 0);
+    gate_open(&g);
+    strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH);
+    for (i = 0; i < 3; i++)
+        strata_future_release(f[i]);
+    strata_future_release(busy);
+}
+
 static CU_TestInfo tests[] = {
     { "executor_runs_work_and_returns_result", executor_runs_work_and_returns_result },
     { "executor_rejects_bad_arguments", executor_rejects_bad_arguments },
@@ -439,6 +565,8 @@ static CU_TestInfo tests[] = {
     { "executor_destroyed_with_its_pool", executor_destroyed_with_its_pool },
     { "executor_finish_runs_work_submitted_while_finishing", executor_finish_runs_work_submitted_while_finishing },
     { "executor_strerror_names_canceled", executor_strerror_names_canceled },
+    { "completion_queue_wakes_poll_loop", completion_queue_wakes_poll_loop },
+    { "completion_queue_poll_max_and_cancelled", completion_queue_poll_max_and_cancelled },
     CU_TEST_INFO_NULL
 };
 

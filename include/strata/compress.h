@@ -252,7 +252,13 @@ STRATA_API apr_status_t strata_compress_reader(strata_stream_t **out,
 /**
  * Create a decompressing reader over @a inner: reads return the plain data
  * of the compressed stream @a inner yields, to its end (all members unless
- * first_member_only), then APR_EOF.  @a codec may be STRATA_CODEC_AUTO.
+ * first_member_only), then APR_EOF.
+ * It seeks in the plain data (strata_seek, strata_tell give plain offsets):
+ * forward by decoding and discarding, backward by rewinding @a inner (which
+ * must then be seekable, else the seek fails with its error, e.g.
+ * STRATA_ENOTSUP) and decoding again; APR_END decodes to the end first.
+ * A seek past the end stops there and returns APR_EOF (strata_tell() then
+ * gives the plain size).  @a codec may be STRATA_CODEC_AUTO.
  * Errors: see the top of this header.  @a opts may be NULL.  Construction
  * fails with STRATA_ELIMIT_DEPTH when the stack would have more than
  * max_depth codec layers, APR_EINVAL for bad arguments, STRATA_ENOTSUP for an absent

@@ -29,6 +29,7 @@
 #define STRATA_EXECUTOR_H
 
 #include "strata/base.h"
+#include <apr_portable.h>   /* apr_os_sock_t */
 
 #ifdef __cplusplus
 extern "C" {
@@ -160,6 +161,64 @@ STRATA_API void strata_future_retain(strata_future_t *f);
  * work still runs to completion if it has not).  NULL is ignored.
  */
 STRATA_API void strata_future_release(strata_future_t *f);
+
+
+/* ---- completions for the program's own loop ------------------------------ */
+
+/**
+ * A completion queue hands completed futures to the thread that owns it, so
+ * a program built on its own event loop (libuv, libevent, GLib, poll())
+ * never runs strata callbacks on foreign threads: attach futures with
+ * strata_future_then_queue(), watch strata_completion_queue_fd() for
+ * readability in the loop, and call strata_completion_queue_poll() when it
+ * is readable.  The queue is safe from any thread; its callbacks run only
+ * inside strata_completion_queue_poll().
+ */
+typedef struct strata_completion_queue_t strata_completion_queue_t;
+
+/**
+ * Create a completion queue in @a pool; it and its descriptor go with the
+ * pool.  Completions still waiting then are dropped (their callbacks never
+ * run), so destroy it after the futures attached to it have completed.
+ * @return APR_SUCCESS; APR_EINVAL for NULL arguments; the OS error if the
+ *         descriptor cannot be made.
+ */
+STRATA_API apr_status_t strata_completion_queue_create(
+    strata_completion_queue_t **out, apr_pool_t *pool);
+
+/**
+ * The descriptor to watch: readable while completions wait to be polled
+ * (an eventfd or a pipe's reading end on POSIX, a loopback socket on
+ * Windows -- watch it with select()/WSAPoll() there).  Owned by the queue:
+ * never read, write or close it.
+ */
+STRATA_API apr_os_sock_t strata_completion_queue_fd(
+    strata_completion_queue_t *q);
+
+/**
+ * Run the callbacks of completions waiting on @a q, oldest first, at most
+ * @a max of them (0: all that wait when the call starts), on this thread.
+ * *ran (may be NULL) is how many ran.  The descriptor stops being readable
+ * once nothing waits.
+ * @return APR_SUCCESS (also when nothing waited); APR_EINVAL for NULL @a q.
+ */
+STRATA_API apr_status_t strata_completion_queue_poll(
+    strata_completion_queue_t *q, apr_size_t max, apr_size_t *ran);
+
+/** Completions waiting on @a q now. */
+STRATA_API apr_size_t strata_completion_queue_size(strata_completion_queue_t *q);
+
+/**
+ * Like strata_future_then(), but @a cb runs inside
+ * strata_completion_queue_poll(@a q) on the owner's thread, after @a f has
+ * completed.  The queue holds its own reference to @a f until then.
+ * @return APR_SUCCESS; APR_EINVAL for NULL arguments; STRATA_ESTATE if a
+ *         callback is already attached; APR_ENOMEM.
+ */
+STRATA_API apr_status_t strata_future_then_queue(strata_future_t *f,
+                                                 strata_completion_queue_t *q,
+                                                 strata_future_cb *cb,
+                                                 void *baton);
 
 #ifdef __cplusplus
 }

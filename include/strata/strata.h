@@ -15,7 +15,8 @@
 #include "strata/compress.h"
 #include "strata/net.h"
 #include "strata/tcp_server.h"
-#include "strata/executor.h"
 #include "strata/fault.h"
+#include "strata/executor.h"
+#include "strata/async.h"
 
 #endif /* STRATA_H */

@@ -700,11 +700,45 @@ static apr_status_t cs_control(strata_stream_t *s, int op, void *arg)
     return strata_control(s->inner, op, arg);
 }
 
+/* ---- for seeking a decompressing reader (compress_seek.c) ------------------ */
+
+int strata__cs_positions(const strata_stream_t *s, apr_uint64_t *plain,
+                         apr_uint64_t *coded)
+{
+    const codec_stream_t *cs = (const codec_stream_t *)s;
+
+    if (cs->encode || !cs->reader)
+        return 0;
+    *plain = cs->plain;
+    *coded = cs->coded;
+    return 1;
+}
+
+apr_status_t strata__cs_restart(strata_stream_t *s, int detect)
+{
+    codec_stream_t *cs = (codec_stream_t *)s;
+
+    if (cs->live)
+        cs->c.vt->end(&cs->c);
+    cs->live = 0;
+    cs->pos = cs->len = 0;
+    cs->in_eof = 0;
+    cs->stalls = 0;
+    cs->err = APR_SUCCESS;
+    cs->plain = cs->coded = cs->members = 0;
+    if (detect) {
+        cs->state = CS_DETECT;
+        return APR_SUCCESS;
+    }
+    cs->state = CS_RUN;
+    return cs_fail(cs, cs_engine_start(cs, cs->codec));
+}
+
 /* ---- types and constructors ------------------------------------------------ */
 
 #define CS_TYPE(name)                                                     \
     { STRATA_STREAM_TYPE_VERSION, name, STRATA_CAP_READ | STRATA_CAP_WRITE, \
-      sizeof(codec_stream_t), cs_read, cs_write, cs_flush, NULL,          \
+      sizeof(codec_stream_t), cs_read, cs_write, cs_flush, strata__cs_seek, \
       cs_shutdown, cs_close, cs_control }
 
 /* Indexed by strata_codec_t; [0] and [AUTO] are decoder-only names. */
@@ -805,7 +839,7 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
             return rv;
         cs->state = CS_RUN;
     }
-    s->caps = need;
+    s->caps = need | (reader && !encode ? STRATA_CAP_SEEK : 0);
     strata_stream_ready(s);
     *out = s;
     return APR_SUCCESS;

@@ -21,14 +21,6 @@ static const char *const strata_net_messages[] = {
     /* STRATA_ECUT   */ "connection cut by the server (idle or stopping)",
 };
 
-/* Codes of the executor and async streams (strata/executor.h). */
-static const char *const strata_async_messages[] = {
-    /* STRATA_ECANCELED  */ "operation cancelled before it started",
-};
-#define STRATA__ASYNC_FIRST STRATA_ECANCELED
-#define STRATA__ASYNC_COUNT \
-    (sizeof(strata_async_messages) / sizeof(strata_async_messages[0]))
-
 /* STRATA_ELIMIT_RECORD .. STRATA_LAST_ERROR_CORE */
 static const char *const strata_messages_core[] = {
     /* STRATA_ELIMIT_RECORD */ "record longer than the allowed maximum "
@@ -41,6 +33,14 @@ static const char *const strata_messages_core[] = {
                                "(stack depth limit)",
     /* STRATA_EABORTED      */ "stream was aborted; its output was discarded",
 };
+
+/* Codes of the executor and async streams (strata/executor.h). */
+static const char *const strata_async_messages[] = {
+    /* STRATA_ECANCELED  */ "operation cancelled before it started",
+};
+#define STRATA__ASYNC_FIRST STRATA_ECANCELED
+#define STRATA__ASYNC_COUNT \
+    (sizeof(strata_async_messages) / sizeof(strata_async_messages[0]))
 
 char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
 {
@@ -55,14 +55,14 @@ char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
                     bufsize);
         return buf;
     }
-    if (status >= STRATA__ASYNC_FIRST
-        && status < STRATA__ASYNC_FIRST + (apr_status_t)STRATA__ASYNC_COUNT) {
-        apr_cpystrn(buf, strata_async_messages[status - STRATA__ASYNC_FIRST],
+    if (status >= STRATA_ELIMIT_RECORD && status <= STRATA_LAST_ERROR_CORE) {
+        apr_cpystrn(buf, strata_messages_core[status - STRATA_ELIMIT_RECORD],
                     bufsize);
         return buf;
     }
-    if (status >= STRATA_ELIMIT_RECORD && status <= STRATA_LAST_ERROR_CORE) {
-        apr_cpystrn(buf, strata_messages_core[status - STRATA_ELIMIT_RECORD],
+    if (status >= STRATA__ASYNC_FIRST
+        && status < STRATA__ASYNC_FIRST + (apr_status_t)STRATA__ASYNC_COUNT) {
+        apr_cpystrn(buf, strata_async_messages[status - STRATA__ASYNC_FIRST],
                     bufsize);
         return buf;
     }

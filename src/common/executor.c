@@ -49,6 +49,11 @@ struct strata_executor_t {
     volatile apr_uint32_t destroyed;   /* the workers are gone */
     volatile apr_uint32_t next_stripe;
     ex_stripe_t stripes[EX_STRIPES];
+    /* One extension object (the io_uring ring), made on first demand and
+     * stopped after the last work; ext_state 0 none, 1 made, 2 failed. */
+    void *ext;
+    void (*ext_stop)(void *);
+    int ext_state;
 };
 
 struct strata_future_t {
@@ -63,6 +68,7 @@ struct strata_future_t {
     void *baton;
     unsigned stripe;
     unsigned waiters;
+    int always;         /* strata's own work: runs even when cancelling */
 };
 
 /* ---- futures ------------------------------------------------------------ */
@@ -263,7 +269,7 @@ static void *APR_THREAD_FUNC ex_task(apr_thread_t *thd, void *arg)
 
     (void)thd;
     if (strata__future_claim(f)) {
-        if (strata__executor_cancelling(ex)) {
+        if (strata__executor_cancelling(ex) && !f->always) {
             strata__future_complete(f, STRATA_ECANCELED, NULL);
         } else {
             void *result = NULL;
@@ -276,8 +282,8 @@ static void *APR_THREAD_FUNC ex_task(apr_thread_t *thd, void *arg)
     return NULL;
 }
 
-apr_status_t strata_executor_submit(strata_executor_t *ex, strata_task_fn *fn,
-                                    void *arg, strata_future_t **out)
+static apr_status_t ex_submit(strata_executor_t *ex, strata_task_fn *fn,
+                              void *arg, strata_future_t **out, int always)
 {
     strata_future_t *f;
     apr_status_t rv;
@@ -289,6 +295,7 @@ apr_status_t strata_executor_submit(strata_executor_t *ex, strata_task_fn *fn,
         return APR_ENOMEM;
     f->fn = fn;
     f->arg = arg;
+    f->always = always;
     rv = strata__executor_hold(ex);
     if (rv != APR_SUCCESS) {
         free(f);
@@ -303,6 +310,18 @@ apr_status_t strata_executor_submit(strata_executor_t *ex, strata_task_fn *fn,
         strata__executor_unhold(ex);
     }
     return rv;
+}
+
+apr_status_t strata_executor_submit(strata_executor_t *ex, strata_task_fn *fn,
+                                    void *arg, strata_future_t **out)
+{
+    return ex_submit(ex, fn, arg, out, 0);
+}
+
+apr_status_t strata__executor_submit_always(strata_executor_t *ex,
+                                            strata_task_fn *fn, void *arg)
+{
+    return ex_submit(ex, fn, arg, NULL, 1);
 }
 
 apr_size_t strata_executor_threads(const strata_executor_t *ex)
@@ -322,6 +341,28 @@ apr_size_t strata_executor_pending(strata_executor_t *ex)
     return n;
 }
 
+apr_status_t strata__executor_ext(strata_executor_t *ex,
+                                 apr_status_t (*make)(void **),
+                                 void (*stop)(void *), void **ext)
+{
+    apr_status_t rv = APR_SUCCESS;
+
+    apr_thread_mutex_lock(ex->mu);
+    if (ex->ext_state == 0 && ex->state == EX_OPEN) {
+        rv = make(&ex->ext);
+        ex->ext_state = rv == APR_SUCCESS ? 1 : 2;
+        ex->ext_stop = stop;
+    }
+    if (ex->ext_state == 1) {
+        *ext = ex->ext;
+        rv = APR_SUCCESS;
+    } else if (rv == APR_SUCCESS) {
+        rv = STRATA_ENOTSUP;
+    }
+    apr_thread_mutex_unlock(ex->mu);
+    return rv;
+}
+
 static void ex_stop(strata_executor_t *ex, int how)
 {
     if (strata__at_load(&ex->destroyed))
@@ -337,6 +378,9 @@ static void ex_stop(strata_executor_t *ex, int how)
         apr_thread_cond_wait(ex->idle, ex->mu);
     ex->state = EX_DESTROYED;
     apr_thread_mutex_unlock(ex->mu);
+    if (ex->ext_state == 1)
+        ex->ext_stop(ex->ext);
+    ex->ext_state = 2;
     /* No task is left; the workers only need joining. */
     apr_thread_pool_destroy(ex->tp);
     /* The locks stay until @pool goes, so a late submit finds them. */

@@ -172,6 +172,17 @@ apr_status_t strata__codec_write_out(strata_stream_t *inner,
                                      const unsigned char *buf,
                                      apr_size_t len, apr_size_t *done);
 
+/* Seeking a decompressing reader (compress_seek.c, over compress_stream.c):
+ * the seek method; the plain position and the compressed bytes read from
+ * the inner stream (0 if @s is no decompressing reader); and a restart at
+ * the first byte once the inner stream is back where its data starts
+ * (@detect: auto-detect again). */
+apr_status_t strata__cs_seek(strata_stream_t *s, apr_off_t offset, int where,
+                             apr_off_t *newpos);
+int strata__cs_positions(const strata_stream_t *s, apr_uint64_t *plain,
+                         apr_uint64_t *coded);
+apr_status_t strata__cs_restart(strata_stream_t *s, int detect);
+
 /* Largest piece handed to a library whose sizes are unsigned int. */
 #define STRATA__CODEC_PIECE ((apr_size_t)1 << 30)
 

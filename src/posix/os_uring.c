@@ -1,0 +1,186 @@
+/*
+ * os_uring.c (POSIX) -- io_uring for async file reads and writes, when the
+ * build found liburing (STRATA_HAVE_URING); otherwise STRATA_ENOTSUP.
+ *
+ * Submissions are serialised by a mutex; one thread waits on the completion
+ * queue and runs each request's done().  A NOP whose user data is the ring
+ * itself tells that thread to stop.
+ */
+#include "strata_private.h"
+#include "strata_os_uring.h"
+
+volatile apr_uint32_t strata__uring_refuse_ops;
+
+#if STRATA_HAVE_URING
+#include <liburing.h>
+#include <apr_thread_mutex.h>
+#include <apr_thread_proc.h>
+#include <errno.h>
+#include <stdlib.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+#define URING_ENTRIES 256
+
+struct strata__uring_t {
+    struct io_uring ring;
+    apr_pool_t *pool;
+    apr_thread_mutex_t *mu;
+    apr_thread_t *thread;
+};
+
+static void *APR_THREAD_FUNC uring_reaper(apr_thread_t *thd, void *data)
+{
+    strata__uring_t *r = data;
+    struct io_uring_cqe *cqe;
+    int rc;
+
+    for (;;) {
+        rc = io_uring_wait_cqe(&r->ring, &cqe);
+        if (rc == -EINTR)
+            continue;
+        if (rc < 0)
+            break;              /* cannot happen with a live ring */
+        {
+            void *ud = io_uring_cqe_get_data(cqe);
+            int res = cqe->res;
+            strata__uring_req_t *req = ud;
+
+            io_uring_cqe_seen(&r->ring, cqe);
+            if (ud == r)
+                break;
+            /* pairs with the release store before submission */
+            (void)__atomic_load_n(&req->ready, __ATOMIC_ACQUIRE);
+            if (req->refuse)
+                res = -EINVAL;
+            if (res < 0)
+                req->done(req, APR_FROM_OS_ERROR(-res), 0);
+            else
+                req->done(req, APR_SUCCESS, (apr_size_t)res);
+        }
+    }
+    apr_thread_exit(thd, APR_SUCCESS);
+    return NULL;
+}
+
+apr_status_t strata__uring_create(strata__uring_t **out)
+{
+    strata__uring_t *r = calloc(1, sizeof(*r));
+    apr_status_t rv;
+    int rc;
+
+    if (r == NULL)
+        return APR_ENOMEM;
+    /* Under valgrind a thread blocked in io_uring_enter() stalls the whole
+     * process (the call is not treated as blocking): use the pool there. */
+    if (RUNNING_ON_VALGRIND) {
+        free(r);
+        return STRATA_ENOTSUP;
+    }
+    rc = io_uring_queue_init(URING_ENTRIES, &r->ring, 0);
+    if (rc < 0) {
+        free(r);
+        return STRATA_ENOTSUP;
+    }
+    rv = apr_pool_create(&r->pool, NULL);
+    if (rv == APR_SUCCESS)
+        rv = apr_thread_mutex_create(&r->mu, APR_THREAD_MUTEX_DEFAULT, r->pool);
+    if (rv == APR_SUCCESS)
+        rv = apr_thread_create(&r->thread, NULL, uring_reaper, r, r->pool);
+    if (rv != APR_SUCCESS) {
+        if (r->pool != NULL)
+            apr_pool_destroy(r->pool);
+        io_uring_queue_exit(&r->ring);
+        free(r);
+        return rv;
+    }
+    *out = r;
+    return APR_SUCCESS;
+}
+
+apr_status_t strata__uring_submit(strata__uring_t *r, int write,
+                                  apr_os_file_t fd, void *buf,
+                                  apr_size_t len, apr_off_t off,
+                                  strata__uring_req_t *req)
+{
+    struct io_uring_sqe *sqe;
+    int rc;
+
+    if (len > 0x7ffff000u)
+        len = 0x7ffff000u;      /* the kernel's own cap per call */
+    apr_thread_mutex_lock(r->mu);
+    sqe = io_uring_get_sqe(&r->ring);
+    if (sqe == NULL) {
+        io_uring_submit(&r->ring);
+        sqe = io_uring_get_sqe(&r->ring);
+    }
+    if (sqe == NULL) {
+        apr_thread_mutex_unlock(r->mu);
+        return APR_EAGAIN;
+    }
+    req->refuse = __atomic_load_n(&strata__uring_refuse_ops, __ATOMIC_RELAXED) != 0;
+    if (req->refuse)
+        io_uring_prep_nop(sqe);
+    else if (write)
+        io_uring_prep_write(sqe, fd, buf, (unsigned)len, (__u64)off);
+    else
+        io_uring_prep_read(sqe, fd, buf, (unsigned)len, (__u64)off);
+    io_uring_sqe_set_data(sqe, req);
+    __atomic_store_n(&req->ready, 1, __ATOMIC_RELEASE);
+    rc = io_uring_submit(&r->ring);
+    apr_thread_mutex_unlock(r->mu);
+    /* Once in the ring the request completes, even if submit complained. */
+    (void)rc;
+    return APR_SUCCESS;
+}
+
+void strata__uring_destroy(strata__uring_t *r)
+{
+    struct io_uring_sqe *sqe;
+    apr_status_t trv;
+
+    if (r == NULL)
+        return;
+    apr_thread_mutex_lock(r->mu);
+    while ((sqe = io_uring_get_sqe(&r->ring)) == NULL)
+        io_uring_submit(&r->ring);
+    io_uring_prep_nop(sqe);
+    io_uring_sqe_set_data(sqe, r);
+    io_uring_submit(&r->ring);
+    apr_thread_mutex_unlock(r->mu);
+    apr_thread_join(&trv, r->thread);
+    io_uring_queue_exit(&r->ring);
+    apr_pool_destroy(r->pool);
+    free(r);
+}
+
+#else /* !STRATA_HAVE_URING */
+
+apr_status_t strata__uring_create(strata__uring_t **out)
+{
+    (void)out;
+    return STRATA_ENOTSUP;
+}
+
+apr_status_t strata__uring_submit(strata__uring_t *r, int write,
+                                  apr_os_file_t fd, void *buf,
+                                  apr_size_t len, apr_off_t off,
+                                  strata__uring_req_t *req)
+{
+    (void)r; (void)write; (void)fd; (void)buf; (void)len; (void)off;
+    (void)req;
+    return STRATA_ENOTSUP;
+}
+
+void strata__uring_destroy(strata__uring_t *r)
+{
+    (void)r;
+}
+
+#endif
