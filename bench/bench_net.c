@@ -508,6 +508,16 @@ static void bench_idle(int conns)
     char b, msg[256];
     pid_t pid;
 
+    {
+        struct rlimit rl;     /* each side holds conns descriptors */
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+            && (rlim_t)conns + 64 > rl.rlim_cur) {
+            printf("INFO idle: descriptor limit %lu, %d connections instead of %d\n",
+                   (unsigned long)rl.rlim_cur, (int)rl.rlim_cur - 64, conns);
+            conns = (int)rl.rlim_cur - 64;
+        }
+    }
     if (child_start(&srv, SRV_IDLE, conns) != 0) {
         printf("SKIP idle: the server did not start\n");
         return;
