@@ -824,6 +824,46 @@ static void server_ipv6_loopback(void)
     strata_tcp_server_stop(srv, apr_time_from_sec(1), NULL);
 }
 
+static strata_meter_t *quota_meter;
+
+static apr_status_t attach_quota(void *baton, strata_tcp_conn_t *c)
+{
+    return strata_tcp_conn_attach_meter(c, quota_meter, NULL);
+}
+
+static void server_wire_quota_ends_connection(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_tcp_server_stats_t st;
+    strata_counts_t q;
+    strata_stream_t *c;
+    static char data[1000];
+    char buf[1000];
+    apr_size_t n, got = 0;
+    apr_status_t rv;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_meter_create(&quota_meter, "tenant",
+                                                     strata_test_pool));
+    strata_meter_set_quota(quota_meter, 100, STRATA_METER_READ);
+    memset(&o, 0, sizeof(o));
+    o.on_event = echo_event;
+    o.on_accept = attach_quota;
+    srv = start(&o);
+    c = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_write_all(c, data, sizeof(data), NULL));
+    while ((rv = strata_read(c, buf, sizeof(buf), &n)) == APR_SUCCESS)
+        got += n;
+    CU_ASSERT(rv == APR_EOF || rv == STRATA_ERESET);
+    CU_ASSERT(got <= 100);
+    CU_ASSERT(wait_stats(srv, active_is, 0));
+    strata_tcp_server_stats(srv, &st);
+    CU_ASSERT_EQUAL(st.quota, 1);
+    strata_meter_snapshot(quota_meter, &q);
+    CU_ASSERT_EQUAL(q.read_bytes, 100);
+    strata_tcp_server_stop(srv, 0, NULL);
+}
+
 static void server_bad_options(void)
 {
     strata_tcp_server_opts_t o;
@@ -899,6 +939,7 @@ static CU_TestInfo tests[] = {
     { "server_cancelled_stream_handler_ends_connection",
       server_cancelled_stream_handler_ends_connection },
     { "server_ipv6_loopback", server_ipv6_loopback },
+    { "server_wire_quota_ends_connection", server_wire_quota_ends_connection },
     { "server_bad_options", server_bad_options },
     { "server_no_descriptor_leak", server_no_descriptor_leak },
     CU_TEST_INFO_NULL

@@ -28,9 +28,10 @@
  * wrote.  The wire counts feed the server's wire meter, the logical counts
  * its logical meter; strata_tcp_conn_attach_meter() adds a tenant's meters
  * (from on_accept, by port or peer address, or later, e.g. after a first
- * message).  Quotas on these meters are counted but not enforced by the
- * reactor (the wire must drain); a quota on the logical meter does stop a
- * stream handler's reads/writes (STRATA_EQUOTA).
+ * message).  A quota on a wire meter ends a connection once it is spent
+ * (how = "quota"; its handler's input ends with STRATA_EQUOTA); a quota on
+ * a logical meter makes a stream handler's reads and writes fail with
+ * STRATA_EQUOTA.
  *
  * Failures: a handler that returns an error, or whose connection resets,
  * is logged (opts.log) and counted; its connection alone is closed.
@@ -102,7 +103,8 @@ typedef struct strata_tcp_conn_info_t {
     strata_counts_t logical;     /**< what the handler read and wrote */
     /** "closed" (finished normally), "reset" (by the peer), "idle" (cut by
      *  the idle timeout), "cut" (by stop after the grace), "error" (the
-     *  handler failed), "refused" (by the accept hook). */
+     *  handler failed), "refused" (by the accept hook), "quota" (a wire
+     *  meter's quota was spent). */
     const char *how;
     apr_status_t status;         /**< the handler's or the socket's status */
 } strata_tcp_conn_info_t;
@@ -152,6 +154,7 @@ typedef struct strata_tcp_server_stats_t {
                                       connections end as "error", or as "cut"
                                       / "idle" when that made them fail) */
     apr_uint64_t refused;        /**< refused by the accept hook */
+    apr_uint64_t quota;          /**< ended by a spent wire quota */
     apr_uint64_t paused;         /**< times the limit stopped accepting */
 } strata_tcp_server_stats_t;
 

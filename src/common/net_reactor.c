@@ -256,6 +256,12 @@ static void conn_finish(strata_tcp_conn_t *c)
 
 /* ---- input ------------------------------------------------------------------ */
 
+/* How a connection ends when its socket call failed with @rv. */
+static const char *end_of(apr_status_t rv)
+{
+    return rv == STRATA_EQUOTA ? "quota" : "reset";
+}
+
 static int discarding(strata_tcp_conn_t *c)
 {
     return c->wr_shut || c->close_req || strata_pipe_reader_closed(c->in);
@@ -282,7 +288,7 @@ static void read_discard(strata_tcp_conn_t *c)
         if (c->wr_shut)
             conn_finish(c);   /* FIN both ways (or a reset after ours) */
         else if (!APR_STATUS_IS_EOF(rv))
-            conn_kill(c, "reset", rv);
+            conn_kill(c, end_of(rv), rv);
         return;
     }
 }
@@ -327,7 +333,7 @@ static void do_read(strata_tcp_conn_t *c)
             break;
         }
         strata_pipe_close_writer(c->in, rv);
-        conn_kill(c, "reset", rv);
+        conn_kill(c, end_of(rv), rv);
         return;
     }
     if (ev != 0 && is_event(c))
@@ -359,7 +365,7 @@ static int flush_out(strata_tcp_conn_t *c, int *blocked)
                 return 0;
             }
             if (rv != APR_SUCCESS) {
-                conn_kill(c, "reset", rv);
+                conn_kill(c, end_of(rv), rv);
                 return 0;
             }
             continue;

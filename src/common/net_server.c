@@ -58,6 +58,8 @@ void strata__server_conn_gone(strata_tcp_conn_t *c)
         srv->st.cut++;
     else if (strcmp(how, "refused") == 0)
         srv->st.refused++;
+    else if (strcmp(how, "quota") == 0)
+        srv->st.quota++;
     else if (strcmp(how, "closed") == 0)
         srv->st.closed++;         /* "error": counted in failed already */
     srv->active--;
