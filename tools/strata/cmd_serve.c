@@ -268,6 +268,8 @@ static apr_status_t serve_metrics_body(serve_t *sv, strata_stream_t *m)
                 "Connections cut by the idle timeout.", st.idle);
     serve_gauge(m, "connections_cut_total", "counter",
                 "Connections cut by a stop.", st.cut);
+    serve_gauge(m, "connections_quota_total", "counter",
+                "Connections ended by a spent quota.", st.quota);
     serve_gauge(m, "handler_failures_total", "counter",
                 "Handlers that failed.", st.failed);
     return strata_meter_write_prometheus(m, meters, 2, "strata_serve");
