@@ -33,7 +33,8 @@ check() {
 # its "listening" line; sets $port (and $mport with --metrics), $pid.
 start() {
     sname=$1; shift
-    "$S" serve "$@" 2> "$sname.err" > "$sname.out" &
+    : > "$sname.err"
+    "$S" serve "$@" 2>> "$sname.err" > "$sname.out" &
     pid=$!
     pids="$pids $pid"
     i=0
