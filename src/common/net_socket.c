@@ -75,7 +75,7 @@ static apr_status_t sock_shutdown(strata_stream_t *s)
     apr_status_t rv;
 
     /* Closing a stream that does not own its socket leaves it as it is. */
-    if ((s->state & STRATA__ST_CLOSING) && !ss->own)
+    if ((strata__st(s) & STRATA__ST_CLOSING) && !ss->own)
         return APR_SUCCESS;
     rv = apr_socket_shutdown(ss->sock, APR_SHUTDOWN_WRITE);
 
@@ -376,7 +376,7 @@ apr_status_t strata_socket_abort(strata_stream_t *s)
         return rv;
     rv = strata__os_sock_linger0(ss->sock);
     /* No FIN first: a shut write side would turn the reset into a close. */
-    s->state |= STRATA__ST_WRITE_SHUT;
+    strata__st_set(s, STRATA__ST_WRITE_SHUT);
     rv2 = strata_close(s);
     return rv != APR_SUCCESS ? rv : rv2;
 }
