@@ -6,6 +6,7 @@
 #include "test_util.h"
 #include "test_net.h"
 #include <apr_strings.h>
+#include <apr_thread_proc.h>
 #include <string.h>
 
 typedef struct pair_t {
@@ -511,6 +512,60 @@ static void tcp_no_descriptor_leak(void)
         CU_ASSERT_EQUAL(before, after);
 }
 
+/* Full duplex: one thread reads a socket stream to the end while another
+ * writes to it and shuts its write side down (TSan checks the dispatcher's
+ * state is shared safely). */
+typedef struct duplex_reader_t {
+    strata_stream_t *s;
+    apr_size_t got;
+    apr_status_t end;
+} duplex_reader_t;
+
+static void *APR_THREAD_FUNC duplex_read_all(apr_thread_t *t, void *arg)
+{
+    duplex_reader_t *r = arg;
+    char buf[4096];
+    apr_size_t n;
+
+    for (;;) {
+        n = 0;
+        r->end = strata_read(r->s, buf, sizeof(buf), &n);
+        r->got += n;
+        if (r->end != APR_SUCCESS)
+            break;
+    }
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+static void tcp_full_duplex_shutdown_while_reading(void)
+{
+    pair_t p;
+    duplex_reader_t r;
+    apr_thread_t *t;
+    apr_status_t trv;
+    static char block[65536], back[65536];
+    apr_size_t n;
+
+    memset(block, 'x', sizeof(block));
+    make_pair(&p, NULL);
+    memset(&r, 0, sizeof(r));
+    r.s = p.client;
+    ASSERT_RV_FATAL(APR_SUCCESS, apr_thread_create(&t, NULL, duplex_read_all,
+                                                   &r, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(p.client, block, sizeof(block), &n));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(p.client));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(p.server, back, sizeof(back), &n));
+    CU_ASSERT(memcmp(back, block, sizeof(back)) == 0);
+    ASSERT_RV(APR_EOF, strata_read(p.server, back, 1, &n));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(p.server, back, sizeof(back), &n));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(p.server));
+    apr_thread_join(&trv, t);
+    CU_ASSERT_EQUAL(r.got, sizeof(back));
+    CU_ASSERT_EQUAL(r.end, APR_EOF);
+    close_pair(&p);
+}
+
 static CU_TestInfo tests[] = {
     { "tcp_roundtrip_counts_ops_and_bytes", tcp_roundtrip_counts_ops_and_bytes },
     { "tcp_addresses_peer_and_local", tcp_addresses_peer_and_local },
@@ -532,6 +587,8 @@ static CU_TestInfo tests[] = {
     { "tcp_wrap_without_own_leaves_socket", tcp_wrap_without_own_leaves_socket },
     { "tcp_parse_hostport", tcp_parse_hostport },
     { "tcp_no_descriptor_leak", tcp_no_descriptor_leak },
+    { "tcp_full_duplex_shutdown_while_reading",
+      tcp_full_duplex_shutdown_while_reading },
     CU_TEST_INFO_NULL
 };
 
