@@ -426,6 +426,8 @@ static void concatenated_members_read_to_end(void)
     apr_size_t i, alen, blen, plen;
     char *a, *b, *cat, *plain;
     strata_decompress_opts_t d;
+    apr_status_t rv;
+    char msg[128];
 
     for (i = 0; i < NCODECS; i++) {
         ASSERT_RV(APR_SUCCESS, compress_mem(all_codecs[i], NULL, "first;", 6,
@@ -449,10 +451,20 @@ static void concatenated_members_read_to_end(void)
                                                   alen + blen, &plain, &plen));
             CU_ASSERT(plen == 12 && tmemcmp(plain, "first;second", 12) == 0);
         }
-        /* trailing garbage after a member is corrupt input */
+        /* trailing garbage after a member is corrupt input, whatever the
+         * engine (not "input ended early": it did not) */
         memcpy(cat + alen, "garbage!", 8);
-        CU_ASSERT(decompress_mem(all_codecs[i], NULL, cat, alen + 8, &plain,
-                                 &plen) != APR_SUCCESS);
+        rv = decompress_mem(all_codecs[i], NULL, cat, alen + 8, &plain, &plen);
+        /* raw deflate has no header (it may parse); xz judges a stream
+         * header only once it has 12 bytes (xz(1) says "unexpected end") */
+        if (all_codecs[i] == STRATA_CODEC_DEFLATE
+            || all_codecs[i] == STRATA_CODEC_XZ)
+            CU_ASSERT(rv == STRATA_EBADDATA || rv == STRATA_ETRUNCATED)
+        else if (rv != STRATA_EBADDATA) {
+            CU_FAIL("trailing garbage is not STRATA_EBADDATA");
+            fprintf(stderr, "%s: %s\n", strata_codec_name(all_codecs[i]),
+                    strata_strerror(rv, msg, sizeof(msg)));
+        }
     }
 }
 
