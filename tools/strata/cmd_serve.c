@@ -444,6 +444,7 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
     so.baton = &sv;
     so.on_finish = serve_on_finish;
     so.log = ctx->err;
+    tool_signals_hold(1);   /* reactors and workers never take them */
     if (sv.mode == MODE_ECHO || sv.mode == MODE_DISCARD) {
         so.on_event = sv.mode == MODE_ECHO ? serve_echo : serve_discard;
     } else {
@@ -472,6 +473,7 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
     }
     serve_catch(SIGINT);
     serve_catch(SIGTERM);
+    tool_signals_hold(0);
     while (!serve_signalled)
         apr_sleep(apr_time_from_msec(50));
     apr_file_printf(ctx->err, "strata serve: stopping (grace %.1fs)\n", sv.grace);

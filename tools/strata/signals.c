@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <pthread.h>
+#endif
 
 static char sig_path[4096];
 static volatile sig_atomic_t sig_tracking;
@@ -54,4 +57,24 @@ void tool_signals_track(const char *path)
 void tool_signals_untrack(void)
 {
     sig_tracking = 0;
+}
+
+/* POSIX delivers a process signal to any thread that does not block it;
+ * under a sanitizer that defers handlers, a reactor thread asleep in
+ * epoll_wait may then never run it.  Threads started while the signals are
+ * held inherit the mask, so only the thread that releases them gets them.
+ * Windows runs console handlers on a thread of its own: nothing to do. */
+void tool_signals_hold(int hold)
+{
+#ifndef _WIN32
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+#else
+    (void)hold;
+#endif
 }

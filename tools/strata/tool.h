@@ -52,6 +52,9 @@ void tool_signals_init(void);
  * time, NULL or untrack for none. */
 void tool_signals_track(const char *path);
 void tool_signals_untrack(void);
+/* Block (1) or unblock (0) SIGINT/SIGTERM/SIGHUP in the calling thread:
+ * threads started meanwhile never take them (POSIX; no-op on Windows). */
+void tool_signals_hold(int hold);
 
 /* ---- messages (util.c) ---------------------------------------------------- */
 
