@@ -117,6 +117,8 @@ static apr_status_t uring_submit(strata_async_t *a, aop_t *op)
     apr_status_t rv;
 
     rv = strata__io_begin(a->inner, dir, op->len - done, &op->grant);
+    if (rv == STRATA_EQUOTA && dir == STRATA__DIR_WRITE)
+        strata__stream_fail(a->inner, rv);    /* as strata_write() does */
     if (rv != APR_SUCCESS)
         return rv;
     op->req.done = uring_done;
@@ -178,6 +180,10 @@ static void uring_done(strata__uring_req_t *req, apr_status_t rv, apr_size_t n)
         strata__executor_unhold(ex);
         return;
     }
+    /* A write that failed for good fails the stream, as strata_write(). */
+    if (write && rv != APR_SUCCESS && !APR_STATUS_IS_EINTR(rv)
+        && !APR_STATUS_IS_EAGAIN(rv))
+        strata__stream_fail(a->inner, rv);
     strata__async_finish(op, rv);
     strata__async_pump(a, 0);
     strata__executor_unhold(ex);
