@@ -726,6 +726,57 @@ static void async_executor_destroy_finish_with_ops_in_flight(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* The same with plain files (io_uring in flight on that path), then the
+ * files closed with the executor gone: every write landed. */
+static void async_destroy_finish_with_file_ops_in_flight(void)
+{
+    strata_executor_t *ex = new_ex(2);
+    const char *path[3];
+    strata_async_t *a[3];
+    strata_future_t *f[3][40];
+    static char data[8192];
+    char *back;
+    apr_size_t len;
+    int i, j, bad = 0;
+
+    apr_pool_t *test_pool = strata_test_pool, *sub;
+
+    strata_test_fill(data, sizeof(data), 11);
+    for (i = 0; i < 3; i++)
+        path[i] = strata_test_tmpname(i == 0 ? "inflight0" : i == 1 ? "inflight1"
+                                                                     : "inflight2",
+                                      strata_test_pool);
+    apr_pool_create(&sub, test_pool);
+    strata_test_pool = sub;             /* the streams live in @sub */
+    for (i = 0; i < 3; i++) {
+        a[i] = open_path(ex, path[i], "w", STRATA_CODEC_NONE, APR_SUCCESS);
+        CU_ASSERT_EQUAL(strata_async_uses_uring(a[i]), expect_uring());
+        for (j = 0; j < 40; j++)
+            strata_async_write(a[i], data, sizeof(data), NULL, &f[i][j]);
+    }
+    ASSERT_RV(APR_SUCCESS, strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH));
+    for (i = 0; i < 3; i++) {
+        strata_future_t *c;
+        for (j = 0; j < 40; j++) {
+            bad += !strata_future_done(f[i][j])
+                   || strata_future_status(f[i][j]) != APR_SUCCESS;
+            strata_future_release(f[i][j]);
+        }
+        /* the executor is gone: the close is refused, the pool closes */
+        ASSERT_RV(APR_SUCCESS, strata_async_close(a[i], &c));
+        ASSERT_RV(STRATA_ECANCELED, done(c));
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    strata_test_pool = test_pool;
+    apr_pool_destroy(sub);              /* its cleanup closes the files */
+    for (i = 0; i < 3; i++) {
+        ASSERT_RV(APR_SUCCESS, strata_test_read_file(path[i], &back, &len,
+                                                     strata_test_pool));
+        CU_ASSERT_EQUAL(len, 40 * sizeof(data));
+        apr_file_remove(path[i], strata_test_pool);
+    }
+}
+
 static void async_cancelled_op_is_skipped(void)
 {
     strata_executor_t *ex = new_ex(1);
@@ -982,6 +1033,7 @@ BOTH(async_codec_round_trips)
 BOTH(async_stream_closed_with_its_pool)
 BOTH(async_random_reads_from_many_streams)
 BOTH(async_env_forces_pool_and_quota_holds)
+BOTH(async_destroy_finish_with_file_ops_in_flight)
 #define BOTH_INFO(name) \
     { #name "_uring", name##_uring }, { #name "_pool", name##_pool }
 
@@ -997,6 +1049,7 @@ static CU_TestInfo tests[] = {
     { "async_codec_by_extension_and_corrupt_data", async_codec_by_extension_and_corrupt_data },
     { "async_10000_queued_cancelled_exactly_once", async_10000_queued_cancelled_exactly_once },
     { "async_executor_destroy_finish_with_ops_in_flight", async_executor_destroy_finish_with_ops_in_flight },
+    BOTH_INFO(async_destroy_finish_with_file_ops_in_flight),
     { "async_cancelled_op_is_skipped", async_cancelled_op_is_skipped },
     BOTH_INFO(async_env_forces_pool_and_quota_holds),
     { "async_uring_refused_falls_back_to_pool", async_uring_refused_falls_back_to_pool },
