@@ -2,11 +2,12 @@
  * bench_compress.c -- the codec layers against the raw libraries, pigz and
  * the gzip engines' own tools, one run, same data, 64 KiB calls.
  *
- * Every row pairs the two sides: they run alternately (the first side
- * alternates too) STRATA_BENCH_PAIRS times (default 7), each pair gives
- * one ratio, and the row reports the median of those ratios and their
- * spread (min-max).  Single-threaded rows use process CPU time, rows with
- * threads or child processes wall-clock time.
+ * Every row pairs the two sides with bench_util's paired alternation
+ * (blocks A B B A, STRATA_BENCH_PAIRS pairs, default 7; the median of the
+ * per-block ratios, IQR and range).  Each side reports its own MB/s:
+ * single-threaded rows timed in process CPU time, rows with threads or
+ * child processes in wall-clock time, with the CPU time ratio of the two
+ * sides printed under them.
  *
  *   per level 1, 6, 9:
  *   gzip writer (automatic engine) vs raw zlib deflate   goal >= 3.0 / 2.0 / -
@@ -35,6 +36,9 @@
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
+#ifndef _WIN32
+#include <sys/resource.h>
+#endif
 
 #define CHUNK ((apr_size_t)64 * 1024)
 
@@ -46,64 +50,6 @@ static int use_wall;
 static double now(void)
 {
     return use_wall ? bench_now() : (double)clock() / CLOCKS_PER_SEC;
-}
-
-/* ---- paired rows (a local version of the paired-alternation idea) ------- */
-
-#define MAX_PAIRS 101
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static int pairs_env(void)
-{
-    apr_size_t n = bench_env_size("STRATA_BENCH_PAIRS", 7);
-
-    return n < 1 ? 1 : n > MAX_PAIRS ? MAX_PAIRS : (int)n;
-}
-
-/* Run @fa(@a) and @fb(@b) alternately (each returns MB/s), then print the
- * medians, the median of the per-pair ratios fa/fb, and their spread. */
-static void pair_row(const char *name, double (*fa)(void *), void *a,
-                     const char *peer, double (*fb)(void *), void *b,
-                     double target)
-{
-    double va[MAX_PAIRS], vb[MAX_PAIRS], r[MAX_PAIRS], lo, hi, x, y;
-    int n = pairs_env(), i;
-
-    for (i = 0; i < n; i++) {
-        if (i % 2) {
-            y = fb(b);
-            x = fa(a);
-        } else {
-            x = fa(a);
-            y = fb(b);
-        }
-        va[i] = x;
-        vb[i] = y;
-        r[i] = y > 0 ? x / y : 0;
-    }
-    lo = hi = r[0];
-    for (i = 1; i < n; i++) {
-        lo = r[i] < lo ? r[i] : lo;
-        hi = r[i] > hi ? r[i] : hi;
-    }
-    x = median(r, n);
-    printf("ROW %-30s strata=%.1f MB/s  %s=%.1f MB/s  ratio=%.3f "
-           "spread=%.3f-%.3f pairs=%d clock=%s  target>=%.2f  %s\n", name,
-           median(va, n), peer, median(vb, n), x, lo, hi, n,
-           use_wall ? "wall" : "cpu", target, x >= target ? "ok" : "BELOW");
-    fflush(stdout);
 }
 
 static apr_pool_t *pool;
@@ -171,7 +117,35 @@ typedef struct job_t {
     apr_size_t out_len;              /* out: compressed bytes */
     strata_engine_t engine;          /* out: the engine that ran */
     const char *cmd;                 /* tool rows: the shell command */
+    double cpu;                      /* out: CPU seconds of the last run
+                                        (all threads; a tool: the child's) */
+    double cpu_sum;                  /* out: summed over runs since reset */
+    int runs;
 } job_t;
+
+/* ---- paired rows (bench_util's A B B A blocks) ------------------------------ */
+
+/* Run @fa(@a) and @fb(@b) (each returns MB/s) in alternation and print the
+ * row; for wall-clock rows also the ratio of the CPU time both sides spent
+ * (a child's for a tool), which a busy machine does not move. */
+static void pair_row(const char *name, double (*fa)(void *), void *a,
+                     const char *peer, double (*fb)(void *), void *b,
+                     double target)
+{
+    job_t *ja = a, *jb = b;
+    bench_pair_t r;
+
+    ja->cpu_sum = jb->cpu_sum = 0;
+    ja->runs = jb->runs = 0;
+    bench_pair_values2(bench_pairs(7), fa, a, fb, b, &r);
+    bench_pair_row(name, "MB/s", 0, peer, &r, target);
+    if (use_wall && ja != jb && ja->cpu_sum > 0 && jb->cpu_sum > 0
+        && ja->runs > 0 && jb->runs > 0)
+        printf("#   %s: CPU time ratio %.3f over all runs (%s per byte "
+               "over strata's)\n", name,
+               (jb->cpu_sum / jb->runs) / (ja->cpu_sum / ja->runs), peer);
+    fflush(stdout);
+}
 
 static double strata_compress(void *arg)
 {
@@ -182,6 +156,8 @@ static double strata_compress(void *arg)
     apr_pool_t *p;
     apr_size_t off, r, n;
     double t0, t;
+
+    double c0 = (double)clock() / CLOCKS_PER_SEC;
 
     apr_pool_create(&p, pool);
     strata_compress_opts_init(&o);
@@ -198,6 +174,9 @@ static double strata_compress(void *arg)
         }
     strata_close(z);
     t = now() - t0;
+    j->cpu = (double)clock() / CLOCKS_PER_SEC - c0;
+    j->cpu_sum += j->cpu;
+    j->runs++;
     strata_codec_stream_info(z, &info);
     j->peak = info.mem_peak;
     j->out_len = (apr_size_t)info.coded_bytes;
@@ -214,6 +193,8 @@ static double strata_decompress(void *arg)
     apr_size_t n, total = 0;
     double t0, t;
 
+    double c0 = (double)clock() / CLOCKS_PER_SEC;
+
     apr_pool_create(&p, pool);
     t0 = now();
     strata_memory_open_buffer(&in, j->in, j->len, p);
@@ -223,6 +204,9 @@ static double strata_decompress(void *arg)
         total += n;
     strata_close(z);
     t = now() - t0;
+    j->cpu = (double)clock() / CLOCKS_PER_SEC - c0;
+    j->cpu_sum += j->cpu;
+    j->runs++;
     apr_pool_destroy(p);
     return (double)total / t / 1e6;
 }
@@ -379,13 +363,29 @@ static double raw_unxz(void *arg)
 
 static const char *plain_file, *gz_file;
 
+/* CPU seconds of the children waited for so far (0 where unknown). */
+static double children_cpu(void)
+{
+#ifndef _WIN32
+    struct rusage ru;
+
+    if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+        return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
+             + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+#endif
+    return 0;
+}
+
 static double run_tool(void *arg)
 {
     job_t *j = arg;
-    double t0 = bench_now();
+    double t0 = bench_now(), c0 = children_cpu();
 
     if (system(j->cmd) != 0)
         return 0;
+    j->cpu = children_cpu() - c0;
+    j->cpu_sum += j->cpu;
+    j->runs++;
     return (double)j->len / (bench_now() - t0) / 1e6;
 }
 
@@ -457,7 +457,7 @@ static void gzip_rows(int level, int have_pigz)
     char name[64], cmd[512];
     job_t js, jz, jt;
 
-    js = (job_t){ STRATA_CODEC_GZIP, level, 0, plain, plain_len, 1, 0, 0, 0, NULL };
+    js = (job_t){ STRATA_CODEC_GZIP, level, 0, plain, plain_len, 1, 0, 0, 0, NULL, 0, 0, 0 };
     jz = js;
     use_wall = 0;
     snprintf(name, sizeof(name), "gzip_writer_L%d_vs_zlib", level);
@@ -528,7 +528,7 @@ int main(int argc, const char *const *argv)
         gzip_rows(level, have_pigz);
 
     /* gzip reader: automatic engine vs raw zlib, then igzip -d */
-    jr = (job_t){ STRATA_CODEC_GZIP, 6, 0, gz, gz_len, 1, 0, 0, 0, NULL };
+    jr = (job_t){ STRATA_CODEC_GZIP, 6, 0, gz, gz_len, 1, 0, 0, 0, NULL, 0, 0, 0 };
     pair_row("gzip_reader_vs_zlib_inflate", strata_decompress, &jr, "zlib",
              raw_inflate, &jr, 1.7);
     if (have_tool("igzip")) {
@@ -543,29 +543,29 @@ int main(int argc, const char *const *argv)
     }
 
     /* bzip2 */
-    js = (job_t){ STRATA_CODEC_BZIP2, 9, 0, plain, small_len, 1, 0, 0, 0, NULL };
+    js = (job_t){ STRATA_CODEC_BZIP2, 9, 0, plain, small_len, 1, 0, 0, 0, NULL, 0, 0, 0 };
     pair_row("bzip2_writer_vs_libbz2", strata_compress, &js, "libbz2",
              raw_bzip2, &js, 0.98);
-    jr = (job_t){ STRATA_CODEC_BZIP2, 9, 0, bz, bz_len, 1, 0, 0, 0, NULL };
+    jr = (job_t){ STRATA_CODEC_BZIP2, 9, 0, bz, bz_len, 1, 0, 0, 0, NULL, 0, 0, 0 };
     pair_row("bzip2_reader_vs_libbz2", strata_decompress, &jr, "libbz2",
              raw_bunzip2, &jr, 0.97);
 
     /* xz */
-    js = (job_t){ STRATA_CODEC_XZ, 1, 0, plain, small_len, 1, 0, 0, 0, NULL };
+    js = (job_t){ STRATA_CODEC_XZ, 1, 0, plain, small_len, 1, 0, 0, 0, NULL, 0, 0, 0 };
     pair_row("xz_writer_vs_liblzma", strata_compress, &js, "liblzma", raw_xz,
              &js, 0.98);
-    jr = (job_t){ STRATA_CODEC_XZ, 1, 0, xz, xz_len, 1, 0, 0, 0, NULL };
+    jr = (job_t){ STRATA_CODEC_XZ, 1, 0, xz, xz_len, 1, 0, 0, 0, NULL, 0, 0, 0 };
     pair_row("xz_reader_vs_liblzma", strata_decompress, &jr, "liblzma",
              raw_unxz, &jr, 0.97);
 
     /* memory: parallel gzip at level 6, and 1 GiB through a gzip writer */
     use_wall = 1;
-    js = (job_t){ STRATA_CODEC_GZIP, 6, 2, plain, plain_len, 1, 0, 0, 0, NULL };
+    js = (job_t){ STRATA_CODEC_GZIP, 6, 2, plain, plain_len, 1, 0, 0, 0, NULL, 0, 0, 0 };
     strata_compress(&js);
     bench_row("pgzip_2threads_peak_memory", "MiB",
               (double)js.peak / (1024.0 * 1024.0), "budget", 16.0, 1.0, 0);
     use_wall = 0;
-    js = (job_t){ STRATA_CODEC_GZIP, 1, 0, plain, 1024 * 1024, big_mb, 0, 0, 0, NULL };
+    js = (job_t){ STRATA_CODEC_GZIP, 1, 0, plain, 1024 * 1024, big_mb, 0, 0, 0, NULL, 0, 0, 0 };
     a = strata_compress(&js);
     bench_row("gzip_1GiB_peak_memory", "MiB",
               (double)(js.peak + CHUNK) / (1024.0 * 1024.0), "budget", 16.0,

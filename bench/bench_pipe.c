@@ -162,6 +162,7 @@ int main(int argc, const char *const *argv)
     apr_size_t mb = bench_env_size("STRATA_BENCH_MB", 1024);
     strata_chunk_pool_stats_t st;
     apr_uint64_t warm;
+    apr_size_t bound;
     bench_pair_t res;
     run_t r;
 
@@ -174,7 +175,16 @@ int main(int argc, const char *const *argv)
     r.pause = bench_env_size("STRATA_BENCH_PIPE_PAUSE", 512 * 1024);
     if (strata_chunk_pool_create(&r.chunks,
                                  bench_env_size("STRATA_BENCH_PIPE_CHUNK", 0),
-                                 64, r.pool) != APR_SUCCESS)
+                                 1024, r.pool) != APR_SUCCESS)
+        abort();
+    /* The most chunks a transfer can hold: the writer waits once `pause`
+     * bytes are unread, so one 64 KiB write may start just below that; plus
+     * the chunk the writer is filling and the one the reader is emptying.
+     * Warm-up tops the pool up to that bound (one run alone reaches it only
+     * by chance), so any allocation after it is one beyond the bound. */
+    strata_chunk_pool_stats(r.chunks, &st);
+    bound = (r.pause + BLOCK + st.chunk_size - 1) / st.chunk_size + 2;
+    if (strata_chunk_pool_reserve(r.chunks, bound) != APR_SUCCESS)
         abort();
     run_pipe(&r);                          /* warm-up */
     strata_chunk_pool_stats(r.chunks, &st);
@@ -182,8 +192,8 @@ int main(int argc, const char *const *argv)
     bench_pair_time(bench_pairs(21), BENCH_WALL, run_pipe, run_sock, &r, &res);
     strata_chunk_pool_stats(r.chunks, &st);
     printf("INFO %lu MiB per run in 64 KiB writes; chunk allocations: "
-           "%lu in warm-up, %lu after warm-up (must be 0) %s\n",
-           (unsigned long)mb, (unsigned long)warm,
+           "%lu in warm-up (bound %lu), %lu after warm-up (must be 0) %s\n",
+           (unsigned long)mb, (unsigned long)warm, (unsigned long)bound,
            (unsigned long)(st.allocations - warm),
            st.allocations == warm ? "ok" : "BAD");
     bench_pair_row("pipe_threads_vs_socketpair", "MB/s", (double)r.total / 1e6,

@@ -132,82 +132,124 @@ static int time_one(int (*fn)(void *), void *arg, double *wall, double *cpu)
     return rc;
 }
 
+/* Timed runs of A and B in the order A B B A: one block, one ratio. */
+static int time_block(int (*fa)(void *), void *a, int (*fb)(void *), void *b,
+                      double wa[2], double ca[2], double wb[2], double cb[2])
+{
+    return time_one(fa, a, &wa[0], &ca[0]) || time_one(fb, b, &wb[0], &cb[0])
+           || time_one(fb, b, &wb[1], &cb[1]) || time_one(fa, a, &wa[1], &ca[1]);
+}
+
+/* STRATA_BENCH_CONTROL=1: also time B against itself (an A/A control). */
+static int control_wanted(void)
+{
+    const char *v = getenv("STRATA_BENCH_CONTROL");
+
+    return v != NULL && *v != '\0' && *v != '0';
+}
+
+/* The control: B B B B blocks, ratio of the middle two to the outer two. */
+static void time_control(int blocks, int clock, int (*fb)(void *), void *b,
+                         bench_pair_t *r)
+{
+    double *v = malloc((size_t)blocks * sizeof(*v));
+    double wa[2], ca[2], wb[2], cb[2];
+    int i;
+
+    if (v == NULL)
+        return;
+    for (i = 0; i < blocks; i++) {
+        if (time_block(fb, b, fb, b, wa, ca, wb, cb)) {
+            free(v);
+            return;
+        }
+        v[i] = clock == BENCH_CPU ? (cb[0] + cb[1]) / (ca[0] + ca[1])
+                                  : (wb[0] + wb[1]) / (wa[0] + wa[1]);
+    }
+    stats_of(v, blocks, &r->control);
+    free(v);
+}
+
 int bench_pair_time(int pairs, int clock, int (*fa)(void *),
                     int (*fb)(void *), void *arg, bench_pair_t *r)
 {
-    double *v, w, c, wa, ca, wb, cb;
-    int i, rc = 0;
+    return bench_pair_time2(pairs, clock, fa, arg, fb, arg, r);
+}
+
+int bench_pair_time2(int pairs, int clock, int (*fa)(void *), void *a,
+                     int (*fb)(void *), void *b, bench_pair_t *r)
+{
+    double *v, w, c, wa[2], ca[2], wb[2], cb[2], rw, rc;
+    int i, blocks = pairs < 2 ? 1 : (pairs + 1) / 2;
 
     memset(r, 0, sizeof(*r));
     r->clock = clock == BENCH_WALL ? BENCH_WALL : BENCH_CPU;
-    if (pairs < 1)
-        pairs = 1;
-    v = malloc(6 * (size_t)pairs * sizeof(*v));
-    if (v == NULL || time_one(fa, arg, &w, &c) || time_one(fb, arg, &w, &c)) {
+    v = malloc(6 * (size_t)blocks * sizeof(*v));
+    if (v == NULL || time_one(fa, a, &w, &c) || time_one(fb, b, &w, &c)) {
         free(v);
         r->failed = 1;
         return -1;
     }
-    for (i = 0; i < pairs && rc == 0; i++) {
-        if (i % 2 == 0) {               /* A B, then B A: no side always first */
-            rc = time_one(fa, arg, &wa, &ca) || time_one(fb, arg, &wb, &cb);
-        } else {
-            rc = time_one(fb, arg, &wb, &cb) || time_one(fa, arg, &wa, &ca);
+    for (i = 0; i < blocks; i++) {
+        if (time_block(fa, a, fb, b, wa, ca, wb, cb)) {
+            free(v);
+            r->failed = 1;
+            return -1;
         }
-        v[i] = r->clock == BENCH_CPU ? cb / ca : wb / wa;               /* ratio */
-        v[pairs + i] = r->clock == BENCH_CPU ? wb / wa : cb / ca;       /* alt */
-        v[2 * pairs + i] = r->clock == BENCH_CPU ? ca : wa;             /* a */
-        v[3 * pairs + i] = r->clock == BENCH_CPU ? cb : wb;             /* b */
+        rw = (wb[0] + wb[1]) / (wa[0] + wa[1]);
+        rc = (cb[0] + cb[1]) / (ca[0] + ca[1]);
+        v[i] = r->clock == BENCH_CPU ? rc : rw;                          /* ratio */
+        v[blocks + i] = r->clock == BENCH_CPU ? rw : rc;                 /* alt */
+        v[2 * blocks + i] = (r->clock == BENCH_CPU ? ca[0] + ca[1] : wa[0] + wa[1]) / 2;
+        v[3 * blocks + i] = (r->clock == BENCH_CPU ? cb[0] + cb[1] : wb[0] + wb[1]) / 2;
     }
-    if (rc != 0) {
-        free(v);
-        r->failed = 1;
-        return -1;
-    }
-    stats_of(v, pairs, &r->ratio);
-    stats_of(v + pairs, pairs, &r->ratio_alt);
-    stats_of(v + 2 * pairs, pairs, &r->a);
-    stats_of(v + 3 * pairs, pairs, &r->b);
+    stats_of(v, blocks, &r->ratio);
+    stats_of(v + blocks, blocks, &r->ratio_alt);
+    stats_of(v + 2 * blocks, blocks, &r->a);
+    stats_of(v + 3 * blocks, blocks, &r->b);
     free(v);
+    if (control_wanted())
+        time_control(blocks, r->clock, fb, b, r);
     return 0;
 }
 
 int bench_pair_values(int pairs, double (*fa)(void *), double (*fb)(void *),
                       void *arg, bench_pair_t *r)
 {
-    double *v, a, b;
-    int i;
+    return bench_pair_values2(pairs, fa, arg, fb, arg, r);
+}
+
+int bench_pair_values2(int pairs, double (*fa)(void *), void *aarg,
+                       double (*fb)(void *), void *barg, bench_pair_t *r)
+{
+    double *v, a[2], b[2];
+    int i, blocks = pairs < 2 ? 1 : (pairs + 1) / 2;
 
     memset(r, 0, sizeof(*r));
     r->clock = BENCH_VALUE;
-    if (pairs < 1)
-        pairs = 1;
-    v = malloc(3 * (size_t)pairs * sizeof(*v));
-    if (v == NULL || fa(arg) <= 0 || fb(arg) <= 0) {
+    v = malloc(3 * (size_t)blocks * sizeof(*v));
+    if (v == NULL || fa(aarg) <= 0 || fb(barg) <= 0) {
         free(v);
         r->failed = 1;
         return -1;
     }
-    for (i = 0; i < pairs; i++) {
-        if (i % 2 == 0) {
-            a = fa(arg);
-            b = fb(arg);
-        } else {
-            b = fb(arg);
-            a = fa(arg);
-        }
-        if (a <= 0 || b <= 0) {
+    for (i = 0; i < blocks; i++) {
+        a[0] = fa(aarg);                 /* A B B A */
+        b[0] = fb(barg);
+        b[1] = fb(barg);
+        a[1] = fa(aarg);
+        if (a[0] <= 0 || a[1] <= 0 || b[0] <= 0 || b[1] <= 0) {
             free(v);
             r->failed = 1;
             return -1;
         }
-        v[i] = a / b;
-        v[pairs + i] = a;
-        v[2 * pairs + i] = b;
+        v[i] = (a[0] + a[1]) / (b[0] + b[1]);
+        v[blocks + i] = (a[0] + a[1]) / 2;
+        v[2 * blocks + i] = (b[0] + b[1]) / 2;
     }
-    stats_of(v, pairs, &r->ratio);
-    stats_of(v + pairs, pairs, &r->a);
-    stats_of(v + 2 * pairs, pairs, &r->b);
+    stats_of(v, blocks, &r->ratio);
+    stats_of(v + blocks, blocks, &r->a);
+    stats_of(v + 2 * blocks, blocks, &r->b);
     free(v);
     return 0;
 }
@@ -234,10 +276,13 @@ void bench_pair_row(const char *name, const char *unit, double work,
     printf("ROW %-28s strata=%.1f %s  %s=%.1f %s  ratio=%.3f iqr=%.3f-%.3f "
            "range=%.3f-%.3f pairs=%d clock=%s",
            name, sv, unit, peer, pv, unit, q->median, q->q1, q->q3, q->min,
-           q->max, q->n, clocks[r->clock]);
+           q->max, 2 * q->n, clocks[r->clock]);
     if (r->clock != BENCH_VALUE)
         printf(" (%s=%.3f)", clocks[r->clock == BENCH_CPU ? BENCH_WALL : BENCH_CPU],
                r->ratio_alt.median);
+    if (r->control.n > 0)
+        printf(" control=%.3f(%.3f-%.3f)", r->control.median, r->control.q1,
+               r->control.q3);
     printf("  target>=%.2f  %s%s\n", target, q->median >= target ? "ok" : "BELOW",
            q->q1 < target && q->q3 >= target ? " noisy" : "");
     fflush(stdout);

@@ -12,26 +12,32 @@
  * Paired alternation.  A machine shared with other work speeds up and slows
  * down over seconds; "best of N" of each side, or one long run of each,
  * lets that drift land on one side of the ratio.  Instead the two sides run
- * in alternation, many times (A B, B A, A B, ...: the order flips every
- * pair so neither side always runs on a warmer cache), each pair gives one
- * ratio, and the row reports the median of those per-pair ratios with their
+ * in alternation, many times, in blocks of two pairs, A B B A: within a
+ * block a steady drift and "which side ran first" both cancel, since each
+ * side has one early and one late run, one after itself and one after the
+ * other side.  Each block gives one ratio (from the sums of its two runs of
+ * each side), and the row reports the median of those ratios with their
  * interquartile range and their extremes.  The verdict uses the median; the
  * row says "noisy" when the interquartile range straddles the target, i.e.
- * when this run cannot tell ok from BELOW.
+ * when this run cannot tell ok from BELOW.  STRATA_BENCH_CONTROL=1 adds an
+ * A/A control to timed rows: B timed against itself in the same blocks,
+ * whose median shows how far this machine, right now, moves a ratio that
+ * should be 1.
  *
  * Two ways to use it:
  *  - bench_pair_time(): each side is a function that does one run of the
  *    same fixed work and returns 0 (non-zero: the run failed); the helper
  *    times every run, in wall-clock time and in process CPU time, and forms
- *    each pair's ratio as time(B) / time(A) on the chosen clock (> 1: A is
+ *    each block's ratio as time(B) / time(A) on the chosen clock (> 1: A is
  *    faster).  CPU time is the fairer clock for single-threaded work on a
  *    busy machine (time spent waiting for a core does not count); wall time
  *    is the one for threaded work and for anything that waits.  The row
  *    shows the other clock's median ratio too.
  *  - bench_pair_values(): each side measures itself and returns a value
- *    where higher is better (MB/s, say; <= 0 means the run failed); each
- *    pair's ratio is value(A) / value(B).  For sides the helper cannot time
- *    (a child process such as pigz) or that already time themselves.
+ *    where higher is better (MB/s, say; <= 0 means the run failed).  For
+ *    sides the helper cannot time
+ *    (a child process such as pigz) or that already time themselves;
+ *    each block's ratio is value(A) / value(B).
  * Either fills a bench_pair_t; bench_pair_row() prints it.  By convention
  * side A is strata and side B the peer, so a ratio above 1 favours strata.
  *
@@ -41,7 +47,8 @@
  *   bench_pair_time(bench_pairs(21), BENCH_CPU, run_strata, run_raw, &job, &r);
  *   bench_pair_row("file-read-4k", "MiB/s", mib_per_run, "read()", &r, 0.95);
  *
- * STRATA_BENCH_PAIRS overrides every program's number of pairs.
+ * STRATA_BENCH_PAIRS overrides every program's number of pairs (rounded up
+ * to whole blocks: 2 pairs each).
  */
 #ifndef STRATA_BENCH_UTIL_H
 #define STRATA_BENCH_UTIL_H
@@ -87,9 +94,12 @@ typedef struct bench_stats_t {
 typedef struct bench_pair_t {
     int clock;               /* BENCH_CPU, BENCH_WALL or BENCH_VALUE */
     int failed;              /* a run failed: the figures are not valid */
-    bench_stats_t ratio;     /* per-pair ratios on @clock; > 1 favours A */
+    bench_stats_t ratio;     /* per-block ratios on @clock; > 1 favours A */
     bench_stats_t ratio_alt; /* the same on the other clock (timed only) */
-    bench_stats_t a, b;      /* per-run seconds on @clock, or the values */
+    bench_stats_t a, b;      /* per-run seconds on @clock, or the values
+                                (each the mean of a block's two runs) */
+    bench_stats_t control;   /* B against B (STRATA_BENCH_CONTROL); n = 0
+                                when not run */
 } bench_pair_t;
 
 /* The number of pairs: STRATA_BENCH_PAIRS if set, else @def. */
@@ -97,21 +107,29 @@ int bench_pairs(int def);
 
 /*
  * Time @fa and @fb (each one run of the same work, returning 0 on success)
- * alternately, @pairs times after one unrecorded warm-up run of each, and
- * fill @r; the ratio of each pair is time(B) / time(A) on @clock (BENCH_CPU
- * or BENCH_WALL).  Returns 0, or -1 if a run failed (r->failed is set).
+ * alternately, in (@pairs + 1) / 2 blocks A B B A after one unrecorded
+ * warm-up run of each, and fill @r; the ratio of each block is the time of
+ * its B runs over that of its A runs on @clock (BENCH_CPU or BENCH_WALL).
+ * Returns 0, or -1 if a run failed (r->failed is set).
  */
 int bench_pair_time(int pairs, int clock, int (*fa)(void *),
                     int (*fb)(void *), void *arg, bench_pair_t *r);
+/* The same with one argument per side: @fa(@a), @fb(@b). */
+int bench_pair_time2(int pairs, int clock, int (*fa)(void *), void *a,
+                     int (*fb)(void *), void *b, bench_pair_t *r);
 
 /*
  * Run @fa and @fb (each returning its own higher-is-better value, <= 0 on
- * failure) alternately, @pairs times after one unrecorded warm-up run of
- * each, and fill @r; the ratio of each pair is value(A) / value(B).
- * Returns 0, or -1 if a run failed.
+ * failure) alternately, in (@pairs + 1) / 2 blocks A B B A after one
+ * unrecorded warm-up run of each, and fill @r; the ratio of each block is
+ * the sum of its A values over the sum of its B values.  Returns 0, or -1
+ * if a run failed.
  */
 int bench_pair_values(int pairs, double (*fa)(void *), double (*fb)(void *),
                       void *arg, bench_pair_t *r);
+/* The same with one argument per side: @fa(@a), @fb(@b). */
+int bench_pair_values2(int pairs, double (*fa)(void *), void *a,
+                       double (*fb)(void *), void *b, bench_pair_t *r);
 
 /*
  * Print the ROW line for @r.  For a timed pair, the strata and peer figures

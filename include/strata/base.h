@@ -60,6 +60,13 @@ extern "C" {
 /* Last code in use; strata_strerror() names everything up to here. */
 #define STRATA_LAST_ERROR STRATA_ESTATE
 
+/* Net (strata/net.h, strata/tcp_server.h): STRATA_START_ERROR + 60..79. */
+/** The peer reset the connection (RST), or is gone (EPIPE, ECONNABORTED). */
+#define STRATA_ERESET     (STRATA_START_ERROR + 60)
+/** The server cut the connection (idle timeout, or stop after its grace). */
+#define STRATA_ECUT       (STRATA_START_ERROR + 61)
+#define STRATA_NET_LAST_ERROR STRATA_ECUT
+
 /* Codes +20..+39 (hardening-core).  STRATA_LAST_ERROR above keeps its
  * meaning; strata_strerror() names these too. */
 /** A record (read_line / read_until / pipe read_until) is longer than the

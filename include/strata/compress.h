@@ -91,8 +91,9 @@ STRATA_API const char *strata_engine_name(strata_engine_t engine);
 /** The engine called @a name (case-insensitive; "isa-l" too), or -1. */
 STRATA_API int strata_engine_from_name(const char *name);
 
-/** One line naming the built engines and their library versions, e.g.
- *  "zlib 1.2.13, isal 2.30.0, libdeflate 1.14" (static storage). */
+/** One line naming the built engines and the library versions built
+ *  against, e.g. "zlib 1.2.13, isal 2.30.0, libdeflate 1.14" (a constant
+ *  string). */
 STRATA_API const char *strata_engines_built(void);
 
 /** Default level for every codec (gzip/zlib/deflate 6, bzip2 9, xz 6,
@@ -148,15 +149,16 @@ typedef struct strata_compress_opts_t {
      *  (as pigz writes), non-zero = one independent member per block. */
     int gzip_members;
     /** Cap on the codec's own memory in bytes; 0 = no cap.  Reaching it
-     *  fails with STRATA_ELIMIT_MEMORY.  STRATA_ENGINE_AUTO avoids libdeflate's
-     *  block buffers (a few MiB) under a cap below 8 MiB. */
+     *  fails with STRATA_ELIMIT_MEMORY. */
     apr_size_t max_memory;
     /** gzip, zlib, deflate: the engine; STRATA_ENGINE_AUTO (0) = the
      *  environment variable STRATA_ENGINE_ENV if set, else the fastest
      *  engine whose output is no larger than zlib's at this level (within
      *  0.5 %).  An engine that cannot do the job (libdeflate has no
      *  streaming decoder) leaves it to zlib.  Asking for an engine the
-     *  build lacks is STRATA_ENOTSUP; the variable is then ignored. */
+     *  build lacks is STRATA_ENOTSUP; the variable is then ignored.  The
+     *  automatic choice avoids libdeflate's block buffers (a few MiB)
+     *  under a max_memory below 8 MiB. */
     strata_engine_t engine;
 } strata_compress_opts_t;
 

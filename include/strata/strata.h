@@ -13,6 +13,8 @@
 #include "strata/buffered.h"
 #include "strata/pipe.h"
 #include "strata/compress.h"
+#include "strata/net.h"
+#include "strata/tcp_server.h"
 #include "strata/fault.h"
 #include "strata/executor.h"
 #include "strata/async.h"

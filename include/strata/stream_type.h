@@ -66,7 +66,7 @@ struct strata_stream_t {
     strata_stream_t *inner;               /* decorated stream or NULL */
     unsigned flags;                       /* STRATA_OWN_INNER, ... */
     unsigned caps;                        /* type may set before ready */
-    unsigned state;                       /* dispatcher's STRATA__ST_* bits */
+    volatile apr_uint32_t state;          /* dispatcher's STRATA__ST_* bits */
     volatile apr_uint64_t read_bytes, read_ops, write_bytes, write_ops;
     strata_meter_t *meters[STRATA_STREAM_MAX_METERS];
     apr_status_t failed;                  /* see strata_stream_failed() */

@@ -392,7 +392,7 @@ static int fast_record(strata_stream_t *s, const char *delim, apr_size_t dlen,
 
     if (s == NULL || s->type != &buffered_type || data == NULL || len == NULL
         || delim == NULL || dlen == 0 || max < dlen
-        || (s->state & (STRATA__ST_READY | STRATA__ST_CLOSING
+        || (strata__st(s) & (STRATA__ST_READY | STRATA__ST_CLOSING
                         | STRATA__ST_CLOSED)) != STRATA__ST_READY
         || s->meters[0] != NULL
         || !(s->caps & STRATA_CAP_READ) || b->rcap > b->rdef

@@ -56,6 +56,8 @@ typedef struct isal_state_t {
     unsigned nheld, hpos;           /* member's end, fed first to the next */
     unsigned char hist[8];          /* decoder: the last bytes it took */
     unsigned nhist;
+    unsigned char magic[2];         /* decoder: a member's first bytes, */
+    unsigned nmagic;                /* checked as they come */
 } isal_state_t;
 
 static apr_size_t isal_piece(apr_size_t n)
@@ -183,6 +185,25 @@ static void isal_give_back(strata__codec_t *c, isal_state_t *st,
     z->read_in_length = 0;
 }
 
+/* Check a member's first two bytes as ISA-L takes them: ISA-L waits for a
+ * whole header before judging it, so garbage shorter than a header after a
+ * member would end as "truncated" instead of "corrupt", as zlib says. */
+static int isal_magic_bad(strata__codec_t *c, isal_state_t *st,
+                          const unsigned char *p, apr_size_t n)
+{
+    apr_size_t i;
+
+    for (i = 0; i < n && st->nmagic < 2; i++)
+        st->magic[st->nmagic++] = p[i];
+    if (c->codec == STRATA_CODEC_GZIP)
+        return (st->nmagic >= 1 && st->magic[0] != 0x1f)
+            || (st->nmagic >= 2 && st->magic[1] != 0x8b);
+    if (c->codec == STRATA_CODEC_ZLIB && st->nmagic == 2)
+        return (st->magic[0] & 0x0f) != 8
+            || ((st->magic[0] << 8) | st->magic[1]) % 31 != 0;
+    return 0;
+}
+
 static apr_status_t isal_decode(strata__codec_t *c, int op)
 {
     isal_state_t *st = c->state;
@@ -202,6 +223,8 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
         ret = isal_inflate(z);
         if (z->avail_in <= given) {
             isal_remember(st, st->held + st->hpos, given - z->avail_in);
+            if (isal_magic_bad(c, st, st->held + st->hpos, given - z->avail_in))
+                return STRATA_EBADDATA;
             st->hpos += given - z->avail_in;
         } else {                        /* given back: within held[] */
             unsigned k = z->avail_in - given;
@@ -244,6 +267,8 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
             consumed = 0;
         } else {
             isal_remember(st, c->next_in, in - z->avail_in);
+            if (isal_magic_bad(c, st, c->next_in, in - z->avail_in))
+                return STRATA_EBADDATA;
             consumed += in - z->avail_in;
         }
         isal_took(c, in, z->avail_in, out, z->avail_out);
@@ -286,6 +311,7 @@ static apr_status_t isal_reset(strata__codec_t *c)
 
     isal_inflate_reset(&st->u.i);
     st->u.i.crc_flag = isal_crc_flag(c->codec);
+    st->nmagic = 0;
     return APR_SUCCESS;
 }
 

@@ -16,6 +16,11 @@ static const char *const strata_messages[] = {
     /* STRATA_ESTATE     */ "call out of order for the object's state",
 };
 
+static const char *const strata_net_messages[] = {
+    /* STRATA_ERESET */ "connection reset by peer",
+    /* STRATA_ECUT   */ "connection cut by the server (idle or stopping)",
+};
+
 /* STRATA_ELIMIT_RECORD .. STRATA_LAST_ERROR_CORE */
 static const char *const strata_messages_core[] = {
     /* STRATA_ELIMIT_RECORD */ "record longer than the allowed maximum "
@@ -41,6 +46,10 @@ char *strata_strerror(apr_status_t status, char *buf, apr_size_t bufsize)
 {
     if (buf == NULL || bufsize == 0)
         return buf;
+    if (status >= STRATA_ERESET && status <= STRATA_NET_LAST_ERROR) {
+        apr_cpystrn(buf, strata_net_messages[status - STRATA_ERESET], bufsize);
+        return buf;
+    }
     if (status > STRATA_START_ERROR && status <= STRATA_LAST_ERROR) {
         apr_cpystrn(buf, strata_messages[status - STRATA_START_ERROR - 1],
                     bufsize);

@@ -50,7 +50,7 @@ apr_status_t strata__stack_failed(const strata_stream_t *s)
 
 int strata__stream_aborted(const strata_stream_t *s)
 {
-    return s != NULL && (s->state & STRATA__ST_ABORTED) != 0;
+    return s != NULL && (strata__st(s) & STRATA__ST_ABORTED) != 0;
 }
 
 apr_status_t strata_stream_failed(const strata_stream_t *s)
@@ -89,7 +89,7 @@ static apr_status_t stream_shutdown(strata_stream_t *s)
 {
     apr_status_t rv;
 
-    if (s->state & STRATA__ST_WRITE_SHUT)
+    if (strata__st(s) & STRATA__ST_WRITE_SHUT)
         return APR_SUCCESS;
     if (s->type->shutdown_write != NULL)
         rv = s->type->shutdown_write(s);
@@ -97,7 +97,7 @@ static apr_status_t stream_shutdown(strata_stream_t *s)
         rv = strata_flush(s, STRATA_FLUSH_BUFFERS);
     /* Shut even on failure: a half-written trailer must not be retried.
      * Any failure here (EAGAIN included) leaves the output incomplete. */
-    s->state |= STRATA__ST_WRITE_SHUT;
+    strata__st_set(s, STRATA__ST_WRITE_SHUT);
     if (rv != APR_SUCCESS)
         strata__stream_fail(s, rv);
     return rv;
@@ -109,9 +109,9 @@ static apr_status_t stream_cleanup(void *data)
     strata_stream_t *s = data;
     apr_status_t rv = APR_SUCCESS, rv2;
 
-    if (s->state & (STRATA__ST_CLOSING | STRATA__ST_CLOSED))
+    if (strata__st(s) & (STRATA__ST_CLOSING | STRATA__ST_CLOSED))
         return APR_SUCCESS;
-    s->state |= STRATA__ST_CLOSING;
+    strata__st_set(s, STRATA__ST_CLOSING);
     /* A failed stack is not finished: no flush, no trailer, nothing
      * published below (the failure travels down to the base). */
     if ((s->caps & STRATA_CAP_WRITE) && strata__stack_failed(s) == APR_SUCCESS)
@@ -124,15 +124,15 @@ static apr_status_t stream_cleanup(void *data)
             rv = rv2;
     }
     if ((s->flags & STRATA_OWN_INNER) && s->inner != NULL) {
-        if (s->state & STRATA__ST_EXPLICIT)
+        if (strata__st(s) & STRATA__ST_EXPLICIT)
             rv2 = strata_close(s->inner);
         else  /* pool cleanup: close the inner the same way */
             rv2 = apr_pool_cleanup_run(s->inner->pool, s->inner, stream_cleanup);
         if (rv == APR_SUCCESS)
             rv = rv2;
     }
-    s->state = (s->state & ~STRATA__ST_CLOSING) | STRATA__ST_CLOSED;
-    if (s->state & STRATA__ST_ABORTED)
+    strata__st_change(s, STRATA__ST_CLOSING, STRATA__ST_CLOSED);
+    if (strata__st(s) & STRATA__ST_ABORTED)
         return rv == STRATA_EABORTED ? APR_SUCCESS : rv;
     if (rv == APR_SUCCESS)
         rv = s->failed;
@@ -141,7 +141,7 @@ static apr_status_t stream_cleanup(void *data)
 
 void strata_stream_ready(strata_stream_t *s)
 {
-    s->state |= STRATA__ST_READY;
+    strata__st_set(s, STRATA__ST_READY);
     apr_pool_cleanup_register(s->pool, s, stream_cleanup,
                               apr_pool_cleanup_null);
 }
@@ -153,16 +153,16 @@ void strata__stream_take_inner(strata_stream_t *s)
 
 int strata_stream_closing_explicitly(const strata_stream_t *s)
 {
-    return (s->state & STRATA__ST_EXPLICIT) != 0;
+    return (strata__st(s) & STRATA__ST_EXPLICIT) != 0;
 }
 
 apr_status_t strata_close(strata_stream_t *s)
 {
-    if (s == NULL || !(s->state & STRATA__ST_READY))
+    if (s == NULL || !(strata__st(s) & STRATA__ST_READY))
         return APR_EINVAL;
-    if (s->state & (STRATA__ST_CLOSING | STRATA__ST_CLOSED))
+    if (strata__st(s) & (STRATA__ST_CLOSING | STRATA__ST_CLOSED))
         return APR_SUCCESS;
-    s->state |= STRATA__ST_EXPLICIT;
+    strata__st_set(s, STRATA__ST_EXPLICIT);
     return apr_pool_cleanup_run(s->pool, s, stream_cleanup);
 }
 
@@ -170,14 +170,14 @@ static void stack_mark_aborted(strata_stream_t *s)
 {
     strata__stream_fail(s, STRATA_EABORTED);
     for (; s != NULL; s = (s->flags & STRATA_OWN_INNER) ? s->inner : NULL)
-        s->state |= STRATA__ST_ABORTED;
+        strata__st_set(s, STRATA__ST_ABORTED);
 }
 
 apr_status_t strata_abort(strata_stream_t *s)
 {
-    if (s == NULL || !(s->state & STRATA__ST_READY))
+    if (s == NULL || !(strata__st(s) & STRATA__ST_READY))
         return APR_EINVAL;
-    if (s->state & (STRATA__ST_CLOSING | STRATA__ST_CLOSED))
+    if (strata__st(s) & (STRATA__ST_CLOSING | STRATA__ST_CLOSED))
         return STRATA_ECLOSED;
     stack_mark_aborted(s);
     return strata_close(s);
@@ -187,9 +187,9 @@ apr_status_t strata_abort(strata_stream_t *s)
 
 static apr_status_t stream_check(const strata_stream_t *s, unsigned cap)
 {
-    if (s == NULL || !(s->state & STRATA__ST_READY))
+    if (s == NULL || !(strata__st(s) & STRATA__ST_READY))
         return APR_EINVAL;
-    if (s->state & STRATA__ST_CLOSED)
+    if (strata__st(s) & STRATA__ST_CLOSED)
         return STRATA_ECLOSED;
     if ((s->caps & cap) != cap)
         return STRATA_ENOTSUP;
@@ -207,7 +207,7 @@ apr_status_t strata__io_begin(strata_stream_t *s, int dir, apr_size_t want,
     *grant = 0;
     if ((rv = stream_check(s, cap)) != APR_SUCCESS)
         return rv;
-    if (dir == STRATA__DIR_WRITE && (s->state & STRATA__ST_WRITE_SHUT))
+    if (dir == STRATA__DIR_WRITE && (strata__st(s) & STRATA__ST_WRITE_SHUT))
         return STRATA_ECLOSED;
     for (i = 0; i < STRATA_STREAM_MAX_METERS && s->meters[i] != NULL; i++) {
         rv = strata__meter_reserve(s->meters[i], dir, g, &got[i]);
@@ -456,7 +456,7 @@ unsigned strata_stream_caps(const strata_stream_t *s)
 
 int strata_stream_is_closed(const strata_stream_t *s)
 {
-    return s != NULL && (s->state & STRATA__ST_CLOSED) != 0;
+    return s != NULL && (strata__st(s) & STRATA__ST_CLOSED) != 0;
 }
 
 apr_pool_t *strata_stream_pool(const strata_stream_t *s)

@@ -17,6 +17,26 @@
 #define STRATA__ST_EXPLICIT   0x10u  /* strata_close() was called */
 #define STRATA__ST_ABORTED    0x20u  /* strata_abort() reached this stream */
 
+/* The state bits are read and changed atomically: a socket may be read on
+ * one thread while another shuts its write side down. */
+static APR_INLINE apr_uint32_t strata__st(const strata_stream_t *s)
+{
+    return apr_atomic_read32((volatile apr_uint32_t *)&s->state);
+}
+
+/* Clear the bits @clear and set the bits @set in one atomic step. */
+static APR_INLINE void strata__st_change(strata_stream_t *s, apr_uint32_t clear,
+                                         apr_uint32_t set)
+{
+    apr_uint32_t old;
+
+    do {
+        old = apr_atomic_read32(&s->state);
+    } while (apr_atomic_cas32(&s->state, (old & ~clear) | set, old) != old);
+}
+
+#define strata__st_set(s, bits) strata__st_change((s), 0, (bits))
+
 /* Directions for the metering helpers. */
 #define STRATA__DIR_READ  0
 #define STRATA__DIR_WRITE 1

@@ -154,10 +154,62 @@ static apr_status_t ep_file_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
     return rv;
 }
 
+/* ---- tcp://HOST:PORT ---------------------------------------------------------- */
+
+static int ep_is_tcp(const char *spec)
+{
+    return strncmp(spec, "tcp://", 6) == 0;
+}
+
+/* Connect to the spec's HOST:PORT (30 s to connect; reads and writes wait
+ * as long as the peer takes). */
+static apr_status_t ep_tcp_connect(tool_endpoint_t *ep, tool_ctx_t *ctx,
+                                   const char **errmsg)
+{
+    strata_tcp_opts_t o;
+    char *host;
+    apr_port_t port;
+    apr_status_t rv;
+
+    ep->display = apr_psprintf(ctx->pool, "'%s'", ep->spec);
+    rv = strata_parse_hostport(ep->spec + 6, &host, &port, ctx->pool);
+    if (rv != APR_SUCCESS || host == NULL || port == 0) {
+        *errmsg = apr_psprintf(ctx->pool, "%s: expected tcp://HOST:PORT",
+                               ep->display);
+        return APR_EINVAL;
+    }
+    memset(&o, 0, sizeof(o));
+    o.connect_timeout = apr_time_from_sec(30);
+    rv = strata_tcp_connect(&ep->base, host, port, &o, ctx->pool);
+    if (rv != APR_SUCCESS)
+        *errmsg = apr_psprintf(ctx->pool, "cannot connect to %s: %s",
+                               ep->display, tool_strerror(rv, ctx->pool));
+    return rv;
+}
+
+/* Reading: we send nothing, so say so at once (the peer sees EOF). */
+static apr_status_t ep_tcp_open_in(tool_endpoint_t *ep, tool_ctx_t *ctx,
+                                   const char **errmsg)
+{
+    apr_status_t rv = ep_tcp_connect(ep, ctx, errmsg);
+
+    if (rv == APR_SUCCESS)
+        strata_shutdown_write(ep->base);
+    return rv;
+}
+
+/* Writing: closing sends FIN after the last byte. */
+static apr_status_t ep_tcp_open_out(tool_endpoint_t *ep, tool_ctx_t *ctx,
+                                    const char **errmsg)
+{
+    return ep_tcp_connect(ep, ctx, errmsg);
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 static const ep_scheme_t ep_schemes[] = {
     { "stdio", ep_is_stdio, ep_stdio_open_in, ep_stdio_open_out },
+    { "tcp",   ep_is_tcp,   ep_tcp_open_in,   ep_tcp_open_out },
     { "file",  NULL,        ep_file_open_in,  ep_file_open_out },
 };
 

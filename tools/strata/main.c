@@ -18,6 +18,7 @@ typedef struct tool_cmd_t {
 
 static const tool_cmd_t tool_cmds[] = {
     { "cat", tool_cmd_cat, "copy inputs to an output through metered streams" },
+    { "serve", tool_cmd_serve, "echo, discard, forward or file TCP server, metered" },
     { "compress", tool_cmd_compress,
       "compress files in place or to standard output, like gzip" },
     { "decompress", tool_cmd_decompress,

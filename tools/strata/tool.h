@@ -38,6 +38,7 @@ typedef struct tool_ctx_t {
 typedef int (tool_cmd_fn)(tool_ctx_t *ctx, int argc, const char *const *argv);
 
 int tool_cmd_cat(tool_ctx_t *ctx, int argc, const char *const *argv);
+int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv);
 int tool_cmd_compress(tool_ctx_t *ctx, int argc, const char *const *argv);
 int tool_cmd_decompress(tool_ctx_t *ctx, int argc, const char *const *argv);
 
