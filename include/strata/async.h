@@ -27,7 +27,10 @@
  * error.  The future's result pointer is the async stream.
  *
  * Out-parameters and buffers belong to the caller and must stay valid until
- * the future completes; they are written before it completes.
+ * the future completes.  The operation writes them on the worker before its
+ * future completes (never at the call); an operation that never ran
+ * (cancelled, queued after a close or a failed open) leaves them as they
+ * were.  Two operations in flight must not share an out-parameter.
  *
  * Lifetime.  The async stream lives in @a pool.  Close it (and let the close
  * complete) before the pool goes; if the pool goes first, its cleanup waits

@@ -260,9 +260,10 @@ apr_status_t strata__async_run(strata_async_t *a, aop_t *op)
         return strata_read(a->top, op->buf, op->len, op->count);
     case AOP_WRITE:             /* io_uring may have written a part */
         n = 0;
-        rv = strata_write_all(a->top, (char *)op->buf + *op->count,
-                              op->len - *op->count, &n);
-        *op->count += n;
+        rv = strata_write_all(a->top, (char *)op->buf + op->moved,
+                              op->len - op->moved, &n);
+        op->moved += n;
+        *op->count = op->moved;
         return rv;
     case AOP_LINE:
         *op->count = 0;
@@ -376,7 +377,6 @@ apr_status_t strata_async_read(strata_async_t *a, void *buf, apr_size_t len,
         return APR_EINVAL;
     if ((op = op_new(AOP_READ)) == NULL)
         return APR_ENOMEM;
-    *nread = 0;
     op->buf = buf;
     op->len = len;
     op->count = nread;
@@ -396,7 +396,6 @@ apr_status_t strata_async_write(strata_async_t *a, const void *buf,
     op->buf = (void *)buf;
     op->len = len;
     op->count = nwritten != NULL ? nwritten : &op->scratch;
-    *op->count = 0;
     return strata__async_enqueue(a, op, out);
 }
 
@@ -410,7 +409,6 @@ apr_status_t strata_async_read_line(strata_async_t *a, char *buf,
         return APR_EINVAL;
     if ((op = op_new(AOP_LINE)) == NULL)
         return APR_ENOMEM;
-    *len = 0;
     op->buf = buf;
     op->len = max;
     op->count = len;

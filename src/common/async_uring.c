@@ -113,7 +113,7 @@ static void uring_done(strata__uring_req_t *req, apr_status_t rv,
 static apr_status_t uring_submit(strata_async_t *a, aop_t *op)
 {
     int dir = op->kind == AOP_WRITE ? STRATA__DIR_WRITE : STRATA__DIR_READ;
-    apr_size_t done = op->kind == AOP_WRITE ? *op->count : 0;
+    apr_size_t done = op->kind == AOP_WRITE ? op->moved : 0;
     apr_status_t rv;
 
     rv = strata__io_begin(a->inner, dir, op->len - done, &op->grant);
@@ -156,10 +156,11 @@ static void uring_done(strata__uring_req_t *req, apr_status_t rv, apr_size_t n)
         a->upos += (apr_off_t)n;
         a->pos_stale = 1;
         if (write) {
-            *op->count += n;
+            op->moved += n;
+            *op->count = op->moved;
             if (n == 0)
                 rv = APR_EGENERAL;          /* no progress: give up */
-            else if (*op->count < op->len
+            else if (op->moved < op->len
                      && (rv = uring_submit(a, op)) == APR_SUCCESS)
                 return;                     /* the rest; still held */
         } else {
