@@ -105,6 +105,8 @@ void strata__future_complete(strata_future_t *f, apr_status_t status,
     strata_future_cb *cb;
     void *baton;
 
+    int wake;
+
     apr_thread_mutex_lock(st->mu);
     f->status = status;
     f->result = result;
@@ -112,9 +114,12 @@ void strata__future_complete(strata_future_t *f, apr_status_t status,
     baton = f->baton;
     f->cb = NULL;
     strata__at_store(&f->state, F_DONE);
-    if (f->waiters)
-        apr_thread_cond_broadcast(st->cond);
+    wake = f->waiters > 0;
     apr_thread_mutex_unlock(st->mu);
+    /* Woken after the unlock, a waiter does not block again on the mutex
+     * (the condition lives as long as the executor's locks). */
+    if (wake)
+        apr_thread_cond_broadcast(st->cond);
     if (cb != NULL)
         cb(f, baton);
 }
