@@ -1,8 +1,8 @@
 /*
  * async_uring.c -- the io_uring path of async streams: plain file reads and
- * writes submitted to the executor's ring (one per executor, made on first
- * use), completed on the ring's thread, which then goes on pumping the
- * stream's queue.  The file position is kept here (upos) while in this mode
+ * writes submitted to one of the executor's rings (made on first use),
+ * completed on that ring's thread, which then goes on pumping the stream's
+ * queue.  The file position is kept here (upos) while in this mode
  * and given back to the OS before anything else touches the file.
  */
 #include "strata_private.h"
@@ -12,19 +12,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-static apr_status_t ring_make(void **ext)
-{
-    strata__uring_t *r;
-    apr_status_t rv = strata__uring_create(&r);
+/*
+ * The executor's rings: as many as it has threads (at most RING_MAX), each
+ * with its completion thread, so the completion work of many streams is
+ * spread over the cores as the pool's is; a stream keeps the ring it got.
+ */
+#define RING_MAX 16
 
-    if (rv == APR_SUCCESS)
-        *ext = r;
-    return rv;
+typedef struct ring_set_t {
+    apr_size_t n;
+    volatile apr_uint32_t next;
+    strata__uring_t *ring[RING_MAX];
+} ring_set_t;
+
+static apr_status_t ring_make(strata_executor_t *ex, void **ext)
+{
+    apr_size_t want = strata_executor_threads(ex);
+    ring_set_t *set = calloc(1, sizeof(*set));
+    apr_status_t rv = APR_ENOMEM;
+
+    if (set == NULL)
+        return rv;
+    if (want > RING_MAX)
+        want = RING_MAX;
+    while (set->n < want
+           && (rv = strata__uring_create(&set->ring[set->n])) == APR_SUCCESS)
+        set->n++;
+    if (set->n == 0) {          /* none at all: the pool path */
+        free(set);
+        return rv;
+    }
+    *ext = set;
+    return APR_SUCCESS;
 }
 
 static void ring_stop(void *ext)
 {
-    strata__uring_destroy(ext);
+    ring_set_t *set = ext;
+    apr_size_t i;
+
+    for (i = 0; i < set->n; i++)
+        strata__uring_destroy(set->ring[i]);
+    free(set);
+}
+
+static strata__uring_t *ring_pick(ring_set_t *set)
+{
+    return set->ring[strata__at_inc(&set->next) % set->n];
 }
 
 /* STRATA_NO_URING set to anything but "" or "0" forces the pool path. */
@@ -39,7 +73,7 @@ void strata__async_uring_enter(strata_async_t *a)
 {
     apr_file_t *f;
     apr_off_t pos = 0;
-    void *ring;
+    void *set;
 
     if ((a->flags & STRATA_ASYNC_NO_URING) || uring_disabled_by_env())
         return;
@@ -48,13 +82,13 @@ void strata__async_uring_enter(strata_async_t *a)
         return;
     if (apr_file_seek(f, APR_CUR, &pos) != APR_SUCCESS)
         return;                 /* not seekable (a pipe): the pool reads it */
-    if (strata__executor_ext(a->ex, ring_make, ring_stop, &ring) != APR_SUCCESS)
+    if (strata__executor_ext(a->ex, ring_make, ring_stop, &set) != APR_SUCCESS)
         return;
     apr_os_file_get(&a->fd, f);
     a->file = f;
     a->upos = pos;
     a->pos_stale = 0;
-    a->ring = ring;
+    a->ring = ring_pick(set);
     strata__at_store(&a->uses_uring, 1);
 }
 

@@ -347,14 +347,15 @@ apr_size_t strata_executor_pending(strata_executor_t *ex)
 }
 
 apr_status_t strata__executor_ext(strata_executor_t *ex,
-                                 apr_status_t (*make)(void **),
+                                 apr_status_t (*make)(strata_executor_t *,
+                                                      void **),
                                  void (*stop)(void *), void **ext)
 {
     apr_status_t rv = APR_SUCCESS;
 
     apr_thread_mutex_lock(ex->mu);
     if (ex->ext_state == 0 && ex->state == EX_OPEN) {
-        rv = make(&ex->ext);
+        rv = make(ex, &ex->ext);
         ex->ext_state = rv == APR_SUCCESS ? 1 : 2;
         ex->ext_stop = stop;
     }
