@@ -13,7 +13,11 @@
  * through io_uring when the build has liburing and the kernel allows it, and
  * through the pool otherwise (the portable path, also the fallback when
  * io_uring is refused at run time).  STRATA_ASYNC_NO_URING, or the
- * environment variable STRATA_NO_URING=1, forces the pool path.
+ * environment variable STRATA_NO_URING=1, forces the pool path.  On that
+ * path a call on an idle stream starts its operation on the calling thread
+ * without blocking (a read or write goes to the ring; a seek or tell is
+ * arithmetic and completes at once, so its callback may run inside the
+ * call).
  *
  * Futures.  Every call returns APR_SUCCESS once it has queued its operation
  * (*out, if @a out is not NULL, is the future, one reference for the caller)

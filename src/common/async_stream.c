@@ -197,6 +197,13 @@ apr_status_t strata__async_enqueue(strata_async_t *a, aop_t *op,
     if (done_now) {
         strata__future_claim(op->f);
         op_finish(op, early);
+    } else if (start && a->ring != NULL) {
+        /* This thread owns the pump now (scheduled was 0).  On the
+         * io_uring path it starts here what cannot block -- a read or
+         * write goes to the ring, a seek or tell is arithmetic and
+         * completes here -- and hands anything else to a worker, so an
+         * idle stream costs no thread hop. */
+        strata__async_pump(a, 0);
     } else if (start) {
         strata__async_pump_on_pool(a);
     }
