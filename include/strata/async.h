@@ -13,7 +13,11 @@
  * through io_uring when the build has liburing and the kernel allows it, and
  * through the pool otherwise (the portable path, also the fallback when
  * io_uring is refused at run time).  STRATA_ASYNC_NO_URING, or the
- * environment variable STRATA_NO_URING=1, forces the pool path.
+ * environment variable STRATA_NO_URING=1, forces the pool path.  On that
+ * path a call on an idle stream starts its operation on the calling thread
+ * without blocking (a read or write goes to the ring; a seek or tell is
+ * arithmetic and completes at once, so its callback may run inside the
+ * call).
  *
  * Futures.  Every call returns APR_SUCCESS once it has queued its operation
  * (*out, if @a out is not NULL, is the future, one reference for the caller)
@@ -27,7 +31,10 @@
  * error.  The future's result pointer is the async stream.
  *
  * Out-parameters and buffers belong to the caller and must stay valid until
- * the future completes; they are written before it completes.
+ * the future completes.  The operation writes them on the worker before its
+ * future completes (never at the call); an operation that never ran
+ * (cancelled, queued after a close or a failed open) leaves them as they
+ * were.  Two operations in flight must not share an out-parameter.
  *
  * Lifetime.  The async stream lives in @a pool.  Close it (and let the close
  * complete) before the pool goes; if the pool goes first, its cleanup waits

@@ -197,6 +197,13 @@ apr_status_t strata__async_enqueue(strata_async_t *a, aop_t *op,
     if (done_now) {
         strata__future_claim(op->f);
         op_finish(op, early);
+    } else if (start && a->ring != NULL) {
+        /* This thread owns the pump now (scheduled was 0).  On the
+         * io_uring path it starts here what cannot block -- a read or
+         * write goes to the ring, a seek or tell is arithmetic and
+         * completes here -- and hands anything else to a worker, so an
+         * idle stream costs no thread hop. */
+        strata__async_pump(a, 0);
     } else if (start) {
         strata__async_pump_on_pool(a);
     }
@@ -260,9 +267,10 @@ apr_status_t strata__async_run(strata_async_t *a, aop_t *op)
         return strata_read(a->top, op->buf, op->len, op->count);
     case AOP_WRITE:             /* io_uring may have written a part */
         n = 0;
-        rv = strata_write_all(a->top, (char *)op->buf + *op->count,
-                              op->len - *op->count, &n);
-        *op->count += n;
+        rv = strata_write_all(a->top, (char *)op->buf + op->moved,
+                              op->len - op->moved, &n);
+        op->moved += n;
+        *op->count = op->moved;
         return rv;
     case AOP_LINE:
         *op->count = 0;
@@ -376,7 +384,6 @@ apr_status_t strata_async_read(strata_async_t *a, void *buf, apr_size_t len,
         return APR_EINVAL;
     if ((op = op_new(AOP_READ)) == NULL)
         return APR_ENOMEM;
-    *nread = 0;
     op->buf = buf;
     op->len = len;
     op->count = nread;
@@ -396,7 +403,6 @@ apr_status_t strata_async_write(strata_async_t *a, const void *buf,
     op->buf = (void *)buf;
     op->len = len;
     op->count = nwritten != NULL ? nwritten : &op->scratch;
-    *op->count = 0;
     return strata__async_enqueue(a, op, out);
 }
 
@@ -410,7 +416,6 @@ apr_status_t strata_async_read_line(strata_async_t *a, char *buf,
         return APR_EINVAL;
     if ((op = op_new(AOP_LINE)) == NULL)
         return APR_ENOMEM;
-    *len = 0;
     op->buf = buf;
     op->len = max;
     op->count = len;

@@ -1,8 +1,8 @@
 /*
  * async_uring.c -- the io_uring path of async streams: plain file reads and
- * writes submitted to the executor's ring (one per executor, made on first
- * use), completed on the ring's thread, which then goes on pumping the
- * stream's queue.  The file position is kept here (upos) while in this mode
+ * writes submitted to one of the executor's rings (made on first use),
+ * completed on that ring's thread, which then goes on pumping the stream's
+ * queue.  The file position is kept here (upos) while in this mode
  * and given back to the OS before anything else touches the file.
  */
 #include "strata_private.h"
@@ -12,19 +12,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-static apr_status_t ring_make(void **ext)
-{
-    strata__uring_t *r;
-    apr_status_t rv = strata__uring_create(&r);
+/*
+ * The executor's rings: as many as it has threads (at most RING_MAX), each
+ * with its completion thread, so the completion work of many streams is
+ * spread over the cores as the pool's is; a stream keeps the ring it got.
+ */
+#define RING_MAX 16
 
-    if (rv == APR_SUCCESS)
-        *ext = r;
-    return rv;
+typedef struct ring_set_t {
+    apr_size_t n;
+    volatile apr_uint32_t next;
+    strata__uring_t *ring[RING_MAX];
+} ring_set_t;
+
+static apr_status_t ring_make(strata_executor_t *ex, void **ext)
+{
+    apr_size_t want = strata_executor_threads(ex);
+    ring_set_t *set = calloc(1, sizeof(*set));
+    apr_status_t rv = APR_ENOMEM;
+
+    if (set == NULL)
+        return rv;
+    if (want > RING_MAX)
+        want = RING_MAX;
+    while (set->n < want
+           && (rv = strata__uring_create(&set->ring[set->n])) == APR_SUCCESS)
+        set->n++;
+    if (set->n == 0) {          /* none at all: the pool path */
+        free(set);
+        return rv;
+    }
+    *ext = set;
+    return APR_SUCCESS;
 }
 
 static void ring_stop(void *ext)
 {
-    strata__uring_destroy(ext);
+    ring_set_t *set = ext;
+    apr_size_t i;
+
+    for (i = 0; i < set->n; i++)
+        strata__uring_destroy(set->ring[i]);
+    free(set);
+}
+
+static strata__uring_t *ring_pick(ring_set_t *set)
+{
+    return set->ring[strata__at_inc(&set->next) % set->n];
 }
 
 /* STRATA_NO_URING set to anything but "" or "0" forces the pool path. */
@@ -39,7 +73,7 @@ void strata__async_uring_enter(strata_async_t *a)
 {
     apr_file_t *f;
     apr_off_t pos = 0;
-    void *ring;
+    void *set;
 
     if ((a->flags & STRATA_ASYNC_NO_URING) || uring_disabled_by_env())
         return;
@@ -48,13 +82,13 @@ void strata__async_uring_enter(strata_async_t *a)
         return;
     if (apr_file_seek(f, APR_CUR, &pos) != APR_SUCCESS)
         return;                 /* not seekable (a pipe): the pool reads it */
-    if (strata__executor_ext(a->ex, ring_make, ring_stop, &ring) != APR_SUCCESS)
+    if (strata__executor_ext(a->ex, ring_make, ring_stop, &set) != APR_SUCCESS)
         return;
     apr_os_file_get(&a->fd, f);
     a->file = f;
     a->upos = pos;
     a->pos_stale = 0;
-    a->ring = ring;
+    a->ring = ring_pick(set);
     strata__at_store(&a->uses_uring, 1);
 }
 
@@ -113,10 +147,12 @@ static void uring_done(strata__uring_req_t *req, apr_status_t rv,
 static apr_status_t uring_submit(strata_async_t *a, aop_t *op)
 {
     int dir = op->kind == AOP_WRITE ? STRATA__DIR_WRITE : STRATA__DIR_READ;
-    apr_size_t done = op->kind == AOP_WRITE ? *op->count : 0;
+    apr_size_t done = op->kind == AOP_WRITE ? op->moved : 0;
     apr_status_t rv;
 
     rv = strata__io_begin(a->inner, dir, op->len - done, &op->grant);
+    if (rv == STRATA_EQUOTA && dir == STRATA__DIR_WRITE)
+        strata__stream_fail(a->inner, rv);    /* as strata_write() does */
     if (rv != APR_SUCCESS)
         return rv;
     op->req.done = uring_done;
@@ -154,10 +190,11 @@ static void uring_done(strata__uring_req_t *req, apr_status_t rv, apr_size_t n)
         a->upos += (apr_off_t)n;
         a->pos_stale = 1;
         if (write) {
-            *op->count += n;
+            op->moved += n;
+            *op->count = op->moved;
             if (n == 0)
                 rv = APR_EGENERAL;          /* no progress: give up */
-            else if (*op->count < op->len
+            else if (op->moved < op->len
                      && (rv = uring_submit(a, op)) == APR_SUCCESS)
                 return;                     /* the rest; still held */
         } else {
@@ -178,6 +215,10 @@ static void uring_done(strata__uring_req_t *req, apr_status_t rv, apr_size_t n)
         strata__executor_unhold(ex);
         return;
     }
+    /* A write that failed for good fails the stream, as strata_write(). */
+    if (write && rv != APR_SUCCESS && !APR_STATUS_IS_EINTR(rv)
+        && !APR_STATUS_IS_EAGAIN(rv))
+        strata__stream_fail(a->inner, rv);
     strata__async_finish(op, rv);
     strata__async_pump(a, 0);
     strata__executor_unhold(ex);

@@ -105,6 +105,8 @@ void strata__future_complete(strata_future_t *f, apr_status_t status,
     strata_future_cb *cb;
     void *baton;
 
+    int wake;
+
     apr_thread_mutex_lock(st->mu);
     f->status = status;
     f->result = result;
@@ -112,9 +114,12 @@ void strata__future_complete(strata_future_t *f, apr_status_t status,
     baton = f->baton;
     f->cb = NULL;
     strata__at_store(&f->state, F_DONE);
-    if (f->waiters)
-        apr_thread_cond_broadcast(st->cond);
+    wake = f->waiters > 0;
     apr_thread_mutex_unlock(st->mu);
+    /* Woken after the unlock, a waiter does not block again on the mutex
+     * (the condition lives as long as the executor's locks). */
+    if (wake)
+        apr_thread_cond_broadcast(st->cond);
     if (cb != NULL)
         cb(f, baton);
 }
@@ -342,14 +347,15 @@ apr_size_t strata_executor_pending(strata_executor_t *ex)
 }
 
 apr_status_t strata__executor_ext(strata_executor_t *ex,
-                                 apr_status_t (*make)(void **),
+                                 apr_status_t (*make)(strata_executor_t *,
+                                                      void **),
                                  void (*stop)(void *), void **ext)
 {
     apr_status_t rv = APR_SUCCESS;
 
     apr_thread_mutex_lock(ex->mu);
     if (ex->ext_state == 0 && ex->state == EX_OPEN) {
-        rv = make(&ex->ext);
+        rv = make(ex, &ex->ext);
         ex->ext_state = rv == APR_SUCCESS ? 1 : 2;
         ex->ext_stop = stop;
     }

@@ -31,6 +31,7 @@ struct aop_t {
     apr_size_t scratch;         /* for NULL out-parameters */
     apr_off_t scratch_off;
     apr_size_t grant;           /* io_uring: bytes reserved on the meters */
+    apr_size_t moved;           /* write: bytes written so far */
     /* open */
     const char *path;
     apr_int32_t aflags;

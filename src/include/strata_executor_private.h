@@ -61,12 +61,13 @@ strata_executor_t *strata__future_executor(strata_future_t *f);
 apr_status_t strata__executor_hold(strata_executor_t *ex);
 void strata__executor_unhold(strata_executor_t *ex);
 
-/* The executor's extension object (one per executor: the io_uring ring),
+/* The executor's extension object (one per executor: the io_uring rings),
  * made by @make on first demand while the executor is open, stopped by
  * @stop after its last work when it is destroyed.  STRATA_ENOTSUP (for
  * good) if @make failed once or the executor is stopping. */
 apr_status_t strata__executor_ext(strata_executor_t *ex,
-                                 apr_status_t (*make)(void **),
+                                 apr_status_t (*make)(strata_executor_t *,
+                                                      void **),
                                  void (*stop)(void *), void **ext);
 
 /* Submit strata's own work (an async stream's pump): it runs even while
