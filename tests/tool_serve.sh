@@ -43,7 +43,15 @@ start() {
         [ -n "$port" ] && break
         sleep 0.05; i=$((i + 1))
     done
-    mport=$(sed -n 's/.*metrics on .*:\([0-9][0-9]*\)$/\1/p' "$sname.err")
+    mport=""
+    case " $* " in *" --metrics "*)    # its line may come after "listening"
+        i=0
+        while [ $i -lt 100 ]; do
+            mport=$(sed -n 's/.*metrics on .*:\([0-9][0-9]*\)$/\1/p' "$sname.err")
+            [ -n "$mport" ] && break
+            sleep 0.05; i=$((i + 1))
+        done ;;
+    esac
     [ -n "$port" ]
 }
 

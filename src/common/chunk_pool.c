@@ -12,6 +12,7 @@
  * one-off chunk of exactly that size, freed when it comes back.  One mutex
  * guards the lists and the counters.
  */
+#include "strata_executor_private.h"   /* strata__at_*: atomics TSan sees */
 #include "strata_private.h"
 #include "strata_pipe_private.h"
 #include <apr_atomic.h>
@@ -133,13 +134,13 @@ strata_chunk_pool_t *strata_chunk_pool_default(void)
 {
     apr_uint32_t st;
 
-    while ((st = apr_atomic_cas32(&default_state, 1, 0)) != 2) {
+    while ((st = strata__at_cas(&default_state, 1, 0)) != 2) {
         if (st == 0) {               /* we set it to 1: make the pool */
             if (!default_make()) {
-                apr_atomic_set32(&default_state, 0);
+                strata__at_store(&default_state, 0);
                 return NULL;
             }
-            apr_atomic_set32(&default_state, 2);
+            strata__at_store(&default_state, 2);
             break;
         }
         apr_sleep(1000);             /* another thread is making it */

@@ -21,7 +21,11 @@
  * one thread while another shuts its write side down. */
 static APR_INLINE apr_uint32_t strata__st(const strata_stream_t *s)
 {
+#if defined(__GNUC__) || defined(__clang__)
+    return __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+#else
     return apr_atomic_read32((volatile apr_uint32_t *)&s->state);
+#endif
 }
 
 /* Clear the bits @clear and set the bits @set in one atomic step. */
@@ -30,9 +34,16 @@ static APR_INLINE void strata__st_change(strata_stream_t *s, apr_uint32_t clear,
 {
     apr_uint32_t old;
 
+#if defined(__GNUC__) || defined(__clang__)
+    old = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+    while (!__atomic_compare_exchange_n(&s->state, &old, (old & ~clear) | set,
+                                        0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        ;
+#else
     do {
         old = apr_atomic_read32(&s->state);
     } while (apr_atomic_cas32(&s->state, (old & ~clear) | set, old) != old);
+#endif
 }
 
 #define strata__st_set(s, bits) strata__st_change((s), 0, (bits))

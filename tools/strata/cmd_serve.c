@@ -473,9 +473,15 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
     }
     serve_catch(SIGINT);
     serve_catch(SIGTERM);
+#ifndef __linux__
     tool_signals_hold(0);
-    while (!serve_signalled)
-        apr_sleep(apr_time_from_msec(50));
+#endif
+    while (!serve_signalled) {
+        int sig = tool_signals_wait(50);
+
+        if (sig != 0)
+            serve_signalled = sig;
+    }
     apr_file_printf(ctx->err, "strata serve: stopping (grace %.1fs)\n", sv.grace);
     strata_tcp_server_stop(sv.srv, (apr_interval_time_t)(sv.grace * APR_USEC_PER_SEC),
                            &rep);

@@ -16,6 +16,7 @@
 #include <string.h>
 #ifndef _WIN32
 #include <pthread.h>
+#include <time.h>
 #endif
 
 static char sig_path[4096];
@@ -76,5 +77,30 @@ void tool_signals_hold(int hold)
     pthread_sigmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 #else
     (void)hold;
+#endif
+}
+
+/* Wait up to @a ms milliseconds for SIGINT or SIGTERM, held by
+ * tool_signals_hold(1): the signal number, or 0.  On Linux the signal is
+ * taken with sigtimedwait(), so no handler runs at all (a sanitizer that
+ * defers handlers cannot delay it); elsewhere this only sleeps and the
+ * caller's handler reports the signal. */
+int tool_signals_wait(int ms)
+{
+#ifdef __linux__
+    sigset_t set;
+    struct timespec ts;
+    int sig;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    sig = sigtimedwait(&set, NULL, &ts);
+    return sig > 0 ? sig : 0;
+#else
+    apr_sleep(apr_time_from_msec(ms));
+    return 0;
 #endif
 }

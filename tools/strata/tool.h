@@ -55,6 +55,9 @@ void tool_signals_untrack(void);
 /* Block (1) or unblock (0) SIGINT/SIGTERM/SIGHUP in the calling thread:
  * threads started meanwhile never take them (POSIX; no-op on Windows). */
 void tool_signals_hold(int hold);
+/* Wait up to @a ms ms for SIGINT/SIGTERM held by tool_signals_hold(1):
+ * the signal, or 0 (Linux; elsewhere it sleeps and handlers report). */
+int tool_signals_wait(int ms);
 
 /* ---- messages (util.c) ---------------------------------------------------- */
 
