@@ -148,7 +148,7 @@ STRATA_API apr_status_t strata_socket_abort(strata_stream_t *s);
 STRATA_API apr_sockaddr_t *strata_socket_addr(strata_stream_t *s, int remote);
 
 /**
- * Format @a sa as "1.2.3.4:80" or "[::1]:80" into @a buf (at most @a len
+ * Format @a sa as "127.0.0.1:80" or "[::1]:80" into @a buf (at most @a len
  * bytes, NUL-terminated).  Returns @a buf ("?" when @a sa is NULL).
  */
 STRATA_API char *strata_sockaddr_format(const apr_sockaddr_t *sa, char *buf,

@@ -96,7 +96,7 @@ typedef apr_status_t (strata_tcp_accept_fn)(void *baton, strata_tcp_conn_t *c);
 
 /** What a finished connection did (a billing record). */
 typedef struct strata_tcp_conn_info_t {
-    char peer[64];               /**< "1.2.3.4:5678" / "[::1]:5678" */
+    char peer[64];               /**< "127.0.0.1:5678" / "[::1]:5678" */
     apr_time_t start;            /**< accepted at */
     apr_time_t end;              /**< closed at */
     strata_counts_t wire;        /**< recv = read, send = write */
