@@ -366,6 +366,60 @@ static void engines_names_choice_and_forcing(void)
         apr_env_delete(STRATA_ENGINE_ENV, strata_test_pool);
 }
 
+/* libdeflate's block buffer starts small and grows to its 4 MiB block: a
+ * short stream holds little memory, a long one spans several blocks and a
+ * sync flush in the middle of a growing block; zlib reads every byte. */
+static void libdeflate_blocks_grow_and_span(void)
+{
+    strata_compress_opts_t o;
+    strata_decompress_opts_t d;
+    strata_codec_info_t info;
+    strata_stream_t *mem, *z;
+    apr_size_t len = ((apr_size_t)4 << 20) + 12345, half = (apr_size_t)5 << 19;
+    apr_size_t clen, plen, done;
+    char *text, *plain;
+    const void *c;
+
+    if (!STRATA_HAVE_LIBDEFLATE)
+        return;
+    text = sample(len, 41);
+    strata_compress_opts_init(&o);
+    strata_decompress_opts_init(&d);
+    o.level = 6;
+    o.engine = STRATA_ENGINE_LIBDEFLATE;
+    d.engine = STRATA_ENGINE_ZLIB;
+    /* short: under 1 MiB of codec memory (compressor included) */
+    strata_memory_create(&mem, 0, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_compress_writer(&z, mem, STRATA_CODEC_GZIP,
+                                                  &o, 0, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(z, text, 10000, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_codec_stream_info(z, &info));
+    CU_ASSERT_EQUAL(info.engine, STRATA_ENGINE_LIBDEFLATE);
+    ASSERT_RV(APR_SUCCESS, strata_close(z));
+    CU_ASSERT(info.mem_peak < (apr_size_t)1 << 20);
+    /* long: 2.5 MiB, a sync flush, the rest (past one block); odd writes */
+    strata_memory_create(&mem, 0, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_compress_writer(&z, mem, STRATA_CODEC_GZIP,
+                                                  &o, 0, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_test_write_all(z, text, half,
+                                                 77777));
+    ASSERT_RV(APR_SUCCESS, strata_flush(z, STRATA_FLUSH_SYNC));
+    strata_memory_contents(mem, &c, &done);
+    CU_ASSERT(done > 0);
+    ASSERT_RV(APR_SUCCESS, strata_test_write_all(z, text + half,
+                                                 len - half,
+                                                 333333));
+    ASSERT_RV(APR_SUCCESS, strata_codec_stream_info(z, &info));
+    /* one 4 MiB block, its output and the compressor, no more */
+    CU_ASSERT(info.mem_peak < (apr_size_t)10 << 20);
+    ASSERT_RV(APR_SUCCESS, strata_close(z));
+    strata_memory_contents(mem, &c, &clen);
+    ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_GZIP, &d, c, clen,
+                                          &plain, &plen));
+    CU_ASSERT_EQUAL(plen, len);
+    CU_ASSERT(plen == len && memcmp(plain, text, len) == 0);
+}
+
 /* libdeflate's pieces are joined by clearing BFINAL: check the walker on
  * zlib's raw deflate of every block type, joined and inflated by zlib. */
 static void deflate_unfinal_joins_streams(void)
@@ -1264,6 +1318,7 @@ static CU_TestInfo tests[] = {
     { "codec_bad_arguments", codec_bad_arguments },
     { "engines_names_choice_and_forcing", engines_names_choice_and_forcing },
     { "deflate_unfinal_joins_streams", deflate_unfinal_joins_streams },
+    { "libdeflate_blocks_grow_and_span", libdeflate_blocks_grow_and_span },
     { "roundtrip_all_codecs_four_directions", roundtrip_all_codecs_four_directions },
     { "roundtrip_levels_and_incompressible", roundtrip_levels_and_incompressible },
     { "sync_flush_makes_data_decodable", sync_flush_makes_data_decodable },

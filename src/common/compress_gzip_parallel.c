@@ -9,8 +9,10 @@
  *    by a sync flush; the writer adds the header, an empty final block and
  *    the trailer, whose CRC is combined from the blocks' (crc32_combine);
  *  - one independent gzip member per block (gzip_members).
- * At most 2 * threads + 2 blocks are in flight, so memory stays bounded;
- * every buffer and deflate state comes from the counting allocator.
+ * At most 2 * threads + 2 blocks are in flight (threads + 2 with
+ * libdeflate, whose blocks are 2 MiB by default), so memory stays bounded:
+ * about 2 * block_size per block in flight; every buffer and deflate state
+ * comes from the counting allocator.
  *
  * The workers are the stream's own apr_threads (not an apr_thread_pool,
  * whose worker that cannot allocate its bookkeeping exits uncounted, so
@@ -603,13 +605,14 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     if (rv != APR_SUCCESS)
         return rv;
     g->block = opts->block_size ? opts->block_size
-             : g->engine == STRATA_ENGINE_LIBDEFLATE ? STRATA__LDEF_BLOCK
+             : g->engine == STRATA_ENGINE_LIBDEFLATE ? STRATA__LDEF_PAR_BLOCK
              : PGZ_DEF_BLOCK;
     if (g->block < PGZ_MIN_BLOCK)
         g->block = PGZ_MIN_BLOCK;
     if (g->block > PGZ_MAX_BLOCK)
         g->block = PGZ_MAX_BLOCK;
-    g->njobs = 2 * g->threads + 2;
+    g->njobs = g->engine == STRATA_ENGINE_LIBDEFLATE ? g->threads + 2
+             : 2 * g->threads + 2;
     g->jobs = apr_pcalloc(pool, g->njobs * sizeof(pgz_job_t));
     if ((rv = apr_pool_create(&g->tpool, NULL)) != APR_SUCCESS)
         return rv;
