@@ -9,7 +9,7 @@
  *    by a sync flush; the writer adds the header, an empty final block and
  *    the trailer, whose CRC is combined from the blocks' (crc32_combine);
  *  - one independent gzip member per block (gzip_members).
- * At most 2 * threads + 2 blocks are in flight (threads + 2 with
+ * At most 2 * threads + 2 blocks are in flight (threads + 1 with
  * libdeflate, whose blocks are 2 MiB by default), so memory stays bounded:
  * about 2 * block_size per block in flight; every buffer and deflate state
  * comes from the counting allocator.
@@ -611,7 +611,7 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
         g->block = PGZ_MIN_BLOCK;
     if (g->block > PGZ_MAX_BLOCK)
         g->block = PGZ_MAX_BLOCK;
-    g->njobs = g->engine == STRATA_ENGINE_LIBDEFLATE ? g->threads + 2
+    g->njobs = g->engine == STRATA_ENGINE_LIBDEFLATE ? g->threads + 1
              : 2 * g->threads + 2;
     g->jobs = apr_pcalloc(pool, g->njobs * sizeof(pgz_job_t));
     if ((rv = apr_pool_create(&g->tpool, NULL)) != APR_SUCCESS)
