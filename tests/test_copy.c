@@ -4,6 +4,9 @@
  */
 #include "test_util.h"
 #include "strata/fault.h"
+#include "test_net.h"
+#include "strata/net.h"
+#include <apr_thread_proc.h>
 #include <string.h>
 
 #define BIG (3 * 1024 * 1024 + 17)
@@ -178,9 +181,104 @@ static void copy_reports_write_error_with_count(void)
     ASSERT_RV(APR_EINVAL, strata_copy(from, from, NULL, &copied));
 }
 
+/* The receiving end of copy_file_to_socket: reads until the end. */
+typedef struct sink_t {
+    strata_stream_t *s;
+    char *buf;
+    apr_size_t len, cap;
+    apr_status_t rv;
+} sink_t;
+
+static void *APR_THREAD_FUNC sink_run(apr_thread_t *t, void *arg)
+{
+    sink_t *k = arg;
+    apr_size_t n;
+
+    for (;;) {
+        k->rv = strata_read(k->s, k->buf + k->len, k->cap - k->len, &n);
+        if (k->rv != APR_SUCCESS || k->len + n == k->cap) {
+            k->len += k->rv == APR_SUCCESS ? n : 0;
+            break;
+        }
+        k->len += n;
+    }
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+/* File to a socket stream (sendfile where the OS has it), from the file's
+ * current position; the file's position moves past what was sent, and
+ * both meters count exactly what crossed. */
+static void check_copy_to_socket(int no_fastpath)
+{
+    const char *src = strata_test_tmpname("csock", strata_test_pool);
+    char *data = big_data(), head[1000];
+    strata_stream_t *from, *client;
+    strata_copy_opts_t o = { 0 };
+    strata_counts_t rc, wc;
+    apr_socket_t *lsn;
+    apr_port_t port;
+    apr_thread_t *t;
+    apr_uint64_t copied;
+    apr_status_t trv;
+    apr_off_t pos = 0;
+    apr_size_t n;
+    sink_t k;
+
+    strata_test_write_file(src, data, BIG, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_file_open(&from, src, APR_FOPEN_READ,
+                                                  APR_FPROT_OS_DEFAULT, 0,
+                                                  strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_listen(&lsn, "127.0.0.1", 4,
+                                                    &port, strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_tcp_connect(&client, "127.0.0.1",
+                                                    port, NULL,
+                                                    strata_test_pool));
+    memset(&k, 0, sizeof(k));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_accept(&k.s, lsn,
+                                                    strata_test_pool));
+    k.cap = BIG + 1;
+    k.buf = apr_palloc(strata_test_pool, k.cap);
+    ASSERT_RV_FATAL(APR_SUCCESS, apr_thread_create(&t, NULL, sink_run, &k,
+                                                   strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(from, head, sizeof(head), &n));
+    o.no_fastpath = no_fastpath;
+    ASSERT_RV(APR_SUCCESS, strata_copy(from, client, &o, &copied));
+    CU_ASSERT_EQUAL(copied, BIG - sizeof(head));
+    ASSERT_RV(APR_SUCCESS, strata_tell(from, &pos));
+    CU_ASSERT_EQUAL(pos, BIG);
+    CU_ASSERT_EQUAL(strata_read(from, head, 1, &n), APR_EOF);
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(client));
+    apr_thread_join(&trv, t);
+    CU_ASSERT_EQUAL(k.rv, APR_EOF);
+    CU_ASSERT_EQUAL(k.len, BIG - sizeof(head));
+    CU_ASSERT(k.len == BIG - sizeof(head)
+              && memcmp(k.buf, data + sizeof(head), k.len) == 0);
+    strata_stream_counts(from, &rc);
+    strata_stream_counts(client, &wc);
+    CU_ASSERT_EQUAL(rc.read_bytes, BIG);
+    CU_ASSERT_EQUAL(wc.write_bytes, BIG - sizeof(head));
+#if defined(__linux__)
+    if (!no_fastpath)
+        CU_ASSERT(wc.write_ops <= 4);  /* up to 4 MiB a call, not 64 KiB */
+#endif
+    if (no_fastpath)
+        CU_ASSERT(wc.write_ops >= (BIG - sizeof(head)) / 65536);
+    strata_close(from);
+    strata_close(client);
+    strata_close(k.s);
+    apr_socket_close(lsn);
+    apr_file_remove(src, strata_test_pool);
+}
+
+static void copy_file_to_socket_fast_path(void) { check_copy_to_socket(0); }
+static void copy_file_to_socket_loop(void) { check_copy_to_socket(1); }
+
 static CU_TestInfo tests[] = {
     { "copy_file_to_file_fast_path", copy_file_to_file_fast_path },
     { "copy_file_to_file_loop", copy_file_to_file_loop },
+    { "copy_file_to_socket_fast_path", copy_file_to_socket_fast_path },
+    { "copy_file_to_socket_loop", copy_file_to_socket_loop },
     { "copy_max_and_progress", copy_max_and_progress },
     { "copy_stops_at_quota_in_both_paths", copy_stops_at_quota_in_both_paths },
     { "copy_through_faults_loses_nothing", copy_through_faults_loses_nothing },

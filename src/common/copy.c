@@ -1,9 +1,11 @@
 /*
- * copy.c -- strata_copy(): the kernel's fast path where both ends allow it,
- * a read/write_all loop otherwise; both metered exactly.
+ * copy.c -- strata_copy(): the kernel's fast path where both ends allow it
+ * (strata_os.h: file to file, and file to a blocking socket stream), a read/write_all loop otherwise;
+ * all metered exactly.
  */
 #include "strata_private.h"
 #include "strata_os.h"
+#include "strata_net_private.h"
 #include <stdlib.h>
 
 #define COPY_DEFAULT_BUF   (64 * 1024)
@@ -17,10 +19,24 @@ static apr_size_t copy_want(const strata_copy_opts_t *o, apr_uint64_t done,
     return chunk;
 }
 
+/* The two ends of a kernel copy: a raw file, and a raw file or socket. */
+typedef struct copy_ends_t {
+    apr_file_t *ff, *tf;
+    apr_socket_t *ts;
+} copy_ends_t;
+
+static apr_status_t copy_chunk(const copy_ends_t *e, apr_size_t len,
+                               apr_size_t *n)
+{
+    if (e->ts != NULL)
+        return strata__os_sendfile_chunk(e->ff, e->ts, len, n);
+    return strata__os_copy_chunk(e->ff, e->tf, len, n);
+}
+
 /* Kernel copy.  Returns STRATA_ENOTSUP, having moved nothing, when the OS
- * cannot join the two files; the caller then uses the loop. */
+ * cannot join the two ends; the caller then uses the loop. */
 static apr_status_t copy_fast(strata_stream_t *from, strata_stream_t *to,
-                              apr_file_t *ff, apr_file_t *tf,
+                              const copy_ends_t *e,
                               const strata_copy_opts_t *o, apr_uint64_t *done)
 {
     apr_size_t want, rgrant, wgrant, n;
@@ -40,7 +56,7 @@ static apr_status_t copy_fast(strata_stream_t *from, strata_stream_t *to,
             return rv;
         }
         n = 0;
-        rv = strata__os_copy_chunk(ff, tf, wgrant, &n);
+        rv = copy_chunk(e, wgrant, &n);
         /* A first call that reports EOF may be a pseudo file the kernel
          * cannot copy (procfs says 0): let the loop read it to be sure. */
         if ((rv == STRATA_ENOTSUP || (rv == APR_SUCCESS && *done == 0))
@@ -110,17 +126,18 @@ apr_status_t strata_copy(strata_stream_t *from, strata_stream_t *to,
     static const strata_copy_opts_t defaults = { 0, 0, NULL, NULL, 0 };
     const strata_copy_opts_t *o = opts != NULL ? opts : &defaults;
     apr_uint64_t done = 0;
-    apr_file_t *ff, *tf;
+    copy_ends_t e;
     apr_status_t rv = STRATA_ENOTSUP;
 
     if (copied != NULL)
         *copied = 0;
     if (from == NULL || to == NULL || from == to)
         return APR_EINVAL;
-    ff = strata__file_raw(from);
-    tf = strata__file_raw(to);
-    if (!o->no_fastpath && ff != NULL && tf != NULL)
-        rv = copy_fast(from, to, ff, tf, o, &done);
+    e.ff = strata__file_raw(from);
+    e.tf = strata__file_raw(to);
+    e.ts = e.ff != NULL && e.tf == NULL ? strata__socket_raw(to) : NULL;
+    if (!o->no_fastpath && e.ff != NULL && (e.tf != NULL || e.ts != NULL))
+        rv = copy_fast(from, to, &e, o, &done);
     if (rv == STRATA_ENOTSUP)
         rv = copy_loop(from, to, o, &done);
     if (copied != NULL)

@@ -455,3 +455,10 @@ apr_status_t strata_parse_hostport(const char *text, char **host,
     *port = (apr_port_t)v;
     return APR_SUCCESS;
 }
+
+apr_socket_t *strata__socket_raw(strata_stream_t *s)
+{
+    sock_stream_t *ss = as_sock(s);
+
+    return ss != NULL && !ss->nb ? ss->sock : NULL;
+}

@@ -18,6 +18,10 @@
  * (owned; reads and writes never wait), and a metered gathered send. */
 apr_status_t strata__socket_wrap_nb(strata_stream_t **out, apr_socket_t *sock,
                                     apr_pool_t *pool);
+/* The blocking socket under a socket stream made by strata_socket_wrap() or
+ * strata_tcp_connect() (for strata_copy's sendfile path), else NULL. */
+apr_socket_t *strata__socket_raw(strata_stream_t *s);
+
 apr_status_t strata__socket_sendv(strata_stream_t *s, const strata__iov_t *iov,
                                   int niov, apr_size_t *n);
 

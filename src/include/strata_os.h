@@ -19,6 +19,13 @@
 apr_status_t strata__os_copy_chunk(apr_file_t *from, apr_file_t *to,
                                    apr_size_t len, apr_size_t *n);
 
+/* Send up to @len bytes of @from, from its position, to the blocking socket
+ * @to, and move the file's position past what was sent (*n).  APR_SUCCESS
+ * with *n == 0 at the end of the file; STRATA_ENOTSUP, nothing sent, where
+ * the OS cannot (the caller's loop then copies). */
+apr_status_t strata__os_sendfile_chunk(apr_file_t *from, apr_socket_t *to,
+                                       apr_size_t len, apr_size_t *n);
+
 /*
  * Read up to @len (> 0) bytes from the unbuffered file @f, whose OS handle
  * is @fd, at its current position: *n is what was read (never more than

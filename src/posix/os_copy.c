@@ -62,3 +62,38 @@ apr_status_t strata__os_copy_chunk(apr_file_t *from, apr_file_t *to,
     return STRATA_ENOTSUP;
 #endif
 }
+
+/* apr_socket_sendfile (sendfile(2) on Linux, the BSDs and macOS) from the
+ * file's position, which then moves past what was sent (sendfile itself
+ * leaves it). */
+apr_status_t strata__os_sendfile_chunk(apr_file_t *from, apr_socket_t *to,
+                                       apr_size_t len, apr_size_t *n)
+{
+#if APR_HAS_SENDFILE
+    apr_off_t pos = 0, at;
+    apr_size_t sent = len;
+    apr_status_t rv, srv;
+
+    *n = 0;
+    if (apr_file_seek(from, APR_CUR, &pos) != APR_SUCCESS)
+        return STRATA_ENOTSUP;
+    at = pos;
+    rv = apr_socket_sendfile(to, from, NULL, &at, &sent, 0);
+    if (sent > 0) {
+        pos += (apr_off_t)sent;
+        if ((srv = apr_file_seek(from, APR_SET, &pos)) != APR_SUCCESS
+            && rv == APR_SUCCESS)
+            rv = srv;
+    }
+    *n = sent;
+    if (rv == APR_EOF)                  /* nothing left: the end, as 0 */
+        return APR_SUCCESS;
+    if (sent == 0 && (rv == APR_ENOTIMPL || APR_STATUS_IS_EINVAL(rv)))
+        return STRATA_ENOTSUP;
+    return rv;
+#else
+    (void)from; (void)to; (void)len;
+    *n = 0;
+    return STRATA_ENOTSUP;
+#endif
+}
