@@ -74,7 +74,7 @@ typedef struct zc_t {
 
 static void zc_fail(zc_t *z, const char *name, const char *msg)
 {
-    apr_file_printf(z->ctx->err, "strata: %s: %s\n", name, msg);
+    apr_file_printf(z->ctx->err, "%s: %s: %s\n", tool_progname, name, msg);
     z->rc = TOOL_EXIT_FAIL;
 }
 
@@ -90,7 +90,7 @@ static void zc_warn(zc_t *z, int set_status, const char *fmt, ...)
         va_start(ap, fmt);
         apr_vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        apr_file_printf(z->ctx->err, "strata: %s\n", msg);
+        apr_file_printf(z->ctx->err, "%s: %s\n", tool_progname, msg);
     }
     if (set_status && z->rc == TOOL_EXIT_OK)
         z->rc = TOOL_EXIT_WARN;
@@ -708,10 +708,14 @@ static int zc_main(tool_ctx_t *ctx, int argc, const char *const *argv,
 
 int tool_cmd_compress(tool_ctx_t *ctx, int argc, const char *const *argv)
 {
-    return zc_main(ctx, argc, argv, ZC_COMPRESS, "strata compress");
+    return zc_main(ctx, argc, argv, ZC_COMPRESS,
+                   strcmp(tool_progname, "strata") == 0 ? "strata compress"
+                                                        : tool_progname);
 }
 
 int tool_cmd_decompress(tool_ctx_t *ctx, int argc, const char *const *argv)
 {
-    return zc_main(ctx, argc, argv, ZC_DECOMPRESS, "strata decompress");
+    return zc_main(ctx, argc, argv, ZC_DECOMPRESS,
+                   strcmp(tool_progname, "strata") == 0 ? "strata decompress"
+                                                        : tool_progname);
 }
