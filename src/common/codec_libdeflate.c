@@ -120,6 +120,9 @@ static apr_size_t ldef_header(strata__codec_t *c, unsigned char *p)
     static const unsigned char gz[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
     int lvl = c->level;
 
+    if (c->codec == STRATA_CODEC_GZIP && c->gz_header)
+        return strata__gzip_header_put(p, c->level, c->gz_name,
+                                       c->gz_mtime);   /* gzip(1)'s header */
     if (c->codec == STRATA_CODEC_GZIP) {
         memcpy(p, gz, 10);
         p[8] = lvl >= 9 ? 2 : lvl == 1 ? 4 : 0;
@@ -261,7 +264,8 @@ apr_status_t strata__libdeflate_init(strata__codec_t *c)
         return strata__alloc_status(c->alloc);
     memset(st, 0, sizeof(*st));
     c->state = st;
-    st->out_cap = strata__ldef_bound(STRATA__LDEF_BLOCK) + 32;
+    st->out_cap = strata__ldef_bound(STRATA__LDEF_BLOCK) + 32
+                  + (c->gz_header ? strata__gzip_header_len(c->gz_name) : 0);
     st->check = c->codec == STRATA_CODEC_ZLIB ? 1 : 0;
     st->blk = strata__alloc(c->alloc, STRATA__LDEF_BLOCK);
     st->out = st->blk ? strata__alloc(c->alloc, st->out_cap) : NULL;

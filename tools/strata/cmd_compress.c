@@ -17,10 +17,11 @@
 #include "stats.h"
 #include "strata_os.h"
 #include <apr_strings.h>
+#include <apr_env.h>
 #include <stdarg.h>
 #include <string.h>
 
-enum { ZC_OPT_STATS = 400, ZC_OPT_PROGRESS };
+enum { ZC_OPT_STATS = 400, ZC_OPT_PROGRESS, ZC_OPT_SYNC, ZC_OPT_RSYNCABLE };
 
 static const tool_option_t zc_options[] = {
     { "stdout",     'c', NULL, "write to standard output, keep the files" },
@@ -36,7 +37,15 @@ static const tool_option_t zc_options[] = {
     { "quiet",      'q', NULL, "no warnings" },
     { "verbose",    'v', NULL, "name each file and its ratio" },
     { "suffix",     'S', "SUF", "use suffix SUF instead of the format's" },
-    { "no-name",    'n', NULL, "accepted for gzip's sake (no name is stored)" },
+    { "no-name",    'n', NULL,
+      "compressing: store no name or time; decompressing: ignore them" },
+    { "name",       'N', NULL,
+      "compressing: store name and time (default); decompressing: use them" },
+    { "recursive",  'r', NULL, "operate on the files under each directory" },
+    { "synchronous", ZC_OPT_SYNC, NULL,
+      "make each output durable (fsync) before the input goes" },
+    { "rsyncable",  ZC_OPT_RSYNCABLE, NULL, "accepted and ignored" },
+    { "license",    'L', NULL, "show the licence and exit" },
     TOOL_CODEC_OPTIONS,
     { "stats",      ZC_OPT_STATS, NULL,
       "print each layer's meters on standard error" },
@@ -55,6 +64,9 @@ typedef struct zc_t {
     zc_mode_t mode;
     int decompress, test, list;
     int to_stdout, keep, force, quiet, verbose, stats, progress;
+    int name;                       /* -N 1, -n 0: store / restore the
+                                       gzip header's name and time */
+    int recursive, sync, env_warning;
     const char *suffix;             /* -S, or NULL */
     tool_codec_t codec;
     strata_codec_t enc;             /* the codec for compressing */
@@ -74,7 +86,11 @@ typedef struct zc_t {
 
 static void zc_fail(zc_t *z, const char *name, const char *msg)
 {
-    apr_file_printf(z->ctx->err, "%s: %s: %s\n", tool_progname, name, msg);
+    if (name[0] == '\n')           /* already "\nPROG: NAME" */
+        apr_file_printf(z->ctx->err, "%s: %s\n", name, msg);
+    else
+        apr_file_printf(z->ctx->err, "%s: %s: %s\n", tool_progname, name,
+                        msg);
     z->rc = TOOL_EXIT_FAIL;
 }
 
@@ -113,7 +129,112 @@ static void zc_usage(zc_t *z, apr_file_t *f)
     tool_opts_print(f, zc_options);
 }
 
+/* -h, -V, -L: through a buffered standard output whose errors count, so
+ * that "--help > /dev/full" fails with 1, as gzip does. */
+static int zc_info(zc_t *z, int ch)
+{
+    tool_ctx_t c = *z->ctx;
+    apr_status_t rv;
+
+    if (apr_file_open_flags_stdout(&c.out, APR_FOPEN_WRITE
+                                   | APR_FOPEN_BUFFERED, c.pool)
+        != APR_SUCCESS)
+        c.out = z->ctx->out;
+    if (ch == 'h')
+        zc_usage(z, c.out);
+    else
+        tool_print_version(&c);
+    if (ch == 'L')
+        apr_file_puts("strata is distributed under the terms stated in its "
+                      "distribution; there is NO WARRANTY,\nto the extent "
+                      "permitted by law.\n", c.out);
+    if ((rv = apr_file_flush(c.out)) != APR_SUCCESS) {
+        tool_error(z->ctx, "%s", tool_strerror(rv, z->ctx->pool));
+        return TOOL_EXIT_FAIL;
+    }
+    return TOOL_EXIT_OK;
+}
+
 /* ---- options ------------------------------------------------------------------ */
+
+/* One option: -1 to go on, or the exit code. */
+static int zc_option(zc_t *z, int ch, const char *arg)
+{
+    const char *msg = NULL;
+
+    switch (ch) {
+    case 'c': z->to_stdout = 1; break;
+    case 'd': z->decompress = 1; break;
+    case 'z': z->decompress = 0; break;
+    case 'k': z->keep = 1; break;
+    case 'f': z->force = 1; break;
+    case 't': z->test = 1; break;
+    case 'l': z->list = 1; break;
+    case 'q': z->quiet = 1; z->verbose = 0; break;
+    case 'v': z->verbose = 1; z->quiet = 0; break;
+    case 'n': z->name = 0; break;
+    case 'N': z->name = 1; break;
+    case 'r': z->recursive = 1; break;
+    case ZC_OPT_SYNC: z->sync = 1; break;
+    case ZC_OPT_RSYNCABLE: break;
+    case 'S':
+        if (*arg == '\0' || strchr(arg, '/') != NULL) {
+            tool_error(z->ctx, "invalid suffix '%s'", arg);  /* gzip */
+            return TOOL_EXIT_FAIL;
+        }
+        z->suffix = arg;
+        break;
+    case ZC_OPT_STATS: z->stats = 1; break;
+    case ZC_OPT_PROGRESS: z->progress = 1; break;
+    case 'h': case 'V': case 'L':
+        return zc_info(z, ch);
+    default:
+        if (tool_codec_option(&z->codec, ch, arg, &msg, z->ctx->pool) < 0) {
+            tool_usage_error(z->ctx, z->prog, "%s", msg);
+            return TOOL_EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+/* Options the GZIP environment variable may give (gzip 1.12's list). */
+static int zc_env_allowed(int ch)
+{
+    return strchr("nNqv0123456789", ch) != NULL || ch == TOOL_CODEC_OPT_FAST
+           || ch == TOOL_CODEC_OPT_BEST || ch == ZC_OPT_SYNC
+           || ch == ZC_OPT_RSYNCABLE;
+}
+
+/* The obsolescent GZIP variable, as gzip 1.12 takes it: a warning, then
+ * its options before the command line's, only those that change how (not
+ * what) is done.  -1 to go on, or the exit code. */
+static int zc_parse_env(zc_t *z)
+{
+    char *env = NULL, *word, *last;
+    const char *argv[3], *arg;
+    tool_opts_t *o;
+    int ch, rc;
+
+    if (apr_env_get(&env, "GZIP", z->ctx->pool) != APR_SUCCESS || *env == 0)
+        return -1;
+    z->env_warning = 1;
+    argv[0] = z->prog;
+    argv[2] = NULL;
+    for (word = apr_strtok(env, " \t\n", &last); word != NULL;
+         word = apr_strtok(NULL, " \t\n", &last)) {
+        argv[1] = word;
+        o = tool_opts_init(z->prog, 2, argv, zc_options, 1, z->ctx->pool);
+        while ((rc = tool_opts_next(o, &ch, &arg)) == 1 && zc_env_allowed(ch))
+            if ((rc = zc_option(z, ch, arg)) >= 0)
+                return rc;
+        if (rc != 0 || strcmp(word, "-") == 0 || word[0] != '-') {
+            tool_error(z->ctx, "%s: option not valid in GZIP environment "
+                       "variable", word);
+            return TOOL_EXIT_FAIL;
+        }
+    }
+    return -1;
+}
 
 /* Returns -1 to go on, or the exit code. */
 static int zc_parse(zc_t *z, int argc, const char *const *argv)
@@ -126,44 +247,19 @@ static int zc_parse(zc_t *z, int argc, const char *const *argv)
 
     tool_codec_init(&z->codec);
     z->decompress = z->mode == ZC_DECOMPRESS;
-    while ((rc = tool_opts_next(o, &ch, &arg)) == 1) {
-        switch (ch) {
-        case 'c': z->to_stdout = 1; break;
-        case 'd': z->decompress = 1; break;
-        case 'z': z->decompress = 0; break;
-        case 'k': z->keep = 1; break;
-        case 'f': z->force = 1; break;
-        case 't': z->test = 1; break;
-        case 'l': z->list = 1; break;
-        case 'q': z->quiet = 1; z->verbose = 0; break;
-        case 'v': z->verbose = 1; z->quiet = 0; break;
-        case 'n': break;
-        case 'S':
-            if (*arg == '\0' || strchr(arg, '/') != NULL) {
-                tool_usage_error(z->ctx, z->prog, "bad suffix '%s'", arg);
-                return TOOL_EXIT_USAGE;
-            }
-            z->suffix = arg;
-            break;
-        case ZC_OPT_STATS: z->stats = 1; break;
-        case ZC_OPT_PROGRESS: z->progress = 1; break;
-        case 'h':
-            zc_usage(z, z->ctx->out);
-            return TOOL_EXIT_OK;
-        case 'V':
-            tool_print_version(z->ctx);
-            return TOOL_EXIT_OK;
-        default:
-            if (tool_codec_option(&z->codec, ch, arg, &msg, z->ctx->pool) < 0) {
-                tool_usage_error(z->ctx, z->prog, "%s", msg);
-                return TOOL_EXIT_USAGE;
-            }
-        }
-    }
+    z->name = -1;
+    if ((rc = zc_parse_env(z)) >= 0)
+        return rc;
+    while ((rc = tool_opts_next(o, &ch, &arg)) == 1)
+        if ((rc = zc_option(z, ch, arg)) >= 0)
+            return rc;
     if (rc < 0) {
         tool_usage_error(z->ctx, z->prog, "%s", tool_opts_error(o));
         return TOOL_EXIT_USAGE;
     }
+    if (z->env_warning && !z->quiet)
+        tool_error(z->ctx, "warning: GZIP environment variable is deprecated;"
+                   " use an alias or script");
     z->mode = z->list ? ZC_LIST : z->test ? ZC_TEST
             : z->decompress ? ZC_DECOMPRESS : ZC_COMPRESS;
     z->enc = z->codec.format == STRATA_CODEC_AUTO ? STRATA_CODEC_GZIP
@@ -174,6 +270,8 @@ static int zc_parse(zc_t *z, int argc, const char *const *argv)
         tool_usage_error(z->ctx, z->prog, "%s", msg);
         return TOOL_EXIT_USAGE;
     }
+    if (z->name < 0)        /* gzip: store them, but restore only on -N */
+        z->name = !decoding;
     z->nfiles = tool_opts_operands(o, &z->files);
     if (z->nfiles == 0) {
         z->files = stdin_only;
@@ -212,6 +310,23 @@ static int zc_layers(zc_t *z, zc_job_t *j)
     return 0;
 }
 
+/* gzip's words for an error inside a gzip member, or NULL. */
+static const char *zc_gzip_words(zc_t *z, zc_job_t *j, apr_status_t rv)
+{
+    strata_codec_info_t info;
+
+    (void)z;
+    if (j->in->codec == NULL
+        || strata_codec_stream_info(j->in->codec, &info) != APR_SUCCESS
+        || info.codec != STRATA_CODEC_GZIP)
+        return NULL;
+    if (rv == STRATA_ETRUNCATED && info.coded_bytes > 0)
+        return "unexpected end of file";
+    if (rv == STRATA_EBADDATA && (info.members > 0 || info.coded_used > 2))
+        return "invalid compressed data--format violated";
+    return NULL;
+}
+
 /* A failed copy: say why, in the words of the side that failed. */
 static void zc_copy_failed(zc_t *z, zc_job_t *j, apr_status_t rv,
                            tool_side_t side)
@@ -227,9 +342,12 @@ static void zc_copy_failed(zc_t *z, zc_job_t *j, apr_status_t rv,
         zc_fail(z, j->target != NULL ? j->target : j->name,
                 apr_psprintf(z->fpool, "cannot write %s: %s", j->out->display,
                              tool_strerror(rv, z->fpool)));
-    else
+    else if (zc_gzip_words(z, j, rv) == NULL)
         zc_fail(z, j->name, tool_codec_error(&z->codec, j->in,
                                              z->codec.format, rv, z->fpool));
+    else                        /* gzip's words, after an empty line */
+        zc_fail(z, apr_pstrcat(z->fpool, "\n", tool_progname, ": ", j->name,
+                               NULL), zc_gzip_words(z, j, rv));
 }
 
 /* Sizes of the job for -v and -l: plain and compressed bytes. */
@@ -270,7 +388,12 @@ static int zc_transfer(zc_t *z, zc_job_t *j, int index)
         if (t == TOOL_TRAILING_GARBAGE)
             zc_warn(z, 1, "%s: decompression OK, trailing garbage ignored",
                     j->name);
-        if (t != TOOL_TRAILING_NONE) {
+        if (t == TOOL_TRAILING_ZEROS && z->verbose)   /* as gzip: -v only */
+            zc_warn(z, 1, "%s: decompression OK, trailing zero bytes "
+                    "ignored", j->name);
+        if (t == TOOL_TRAILING_SHORT)
+            rv = STRATA_ETRUNCATED;     /* gzip: unexpected end of file */
+        else if (t != TOOL_TRAILING_NONE) {
             rv = APR_SUCCESS;
             tool_endpoint_abort(j->in); /* its error is taken care of */
         }

@@ -309,6 +309,8 @@ static tool_trailing_t codec_tail_of(const char *path, apr_uint64_t offset,
         seen += n;
     }
     apr_file_close(f);
+    if (t == TOOL_TRAILING_GARBAGE && seen == 1)
+        t = TOOL_TRAILING_SHORT;            /* gzip: a magic cut short */
     return t;
 }
 

@@ -99,10 +99,11 @@ apr_status_t tool_copy(tool_codec_t *tc, tool_endpoint_t *in,
                        apr_uint64_t *copied, tool_side_t *side);
 
 /* What follows the last gzip member when decoding failed with @a rv:
- * nothing to say (a real error), zero bytes (gzip ignores them quietly) or
+ * nothing to say (a real error), zero bytes (gzip ignores them quietly),
+ * one stray non-zero byte (gzip: "unexpected end of file", an error) or
  * other bytes (gzip decodes the members, warns and exits with 2). */
 typedef enum { TOOL_TRAILING_NONE, TOOL_TRAILING_ZEROS,
-               TOOL_TRAILING_GARBAGE } tool_trailing_t;
+               TOOL_TRAILING_GARBAGE, TOOL_TRAILING_SHORT } tool_trailing_t;
 tool_trailing_t tool_codec_trailing(tool_endpoint_t *in, apr_status_t rv,
                                     apr_pool_t *pool);
 
