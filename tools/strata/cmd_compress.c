@@ -21,7 +21,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-enum { ZC_OPT_STATS = 400, ZC_OPT_PROGRESS, ZC_OPT_SYNC, ZC_OPT_RSYNCABLE };
+enum { ZC_OPT_STATS = 400, ZC_OPT_PROGRESS, ZC_OPT_SYNC, ZC_OPT_RSYNCABLE,
+       ZC_OPT_PRESUME_TTY };
 
 static const tool_option_t zc_options[] = {
     { "stdout",     'c', NULL, "write to standard output, keep the files" },
@@ -46,6 +47,7 @@ static const tool_option_t zc_options[] = {
       "make each output durable (fsync) before the input goes" },
     { "rsyncable",  ZC_OPT_RSYNCABLE, NULL, "accepted and ignored" },
     { "license",    'L', NULL, "show the licence and exit" },
+    { "-presume-input-tty", ZC_OPT_PRESUME_TTY, NULL, NULL },  /* gzip's tests */
     TOOL_CODEC_OPTIONS,
     { "stats",      ZC_OPT_STATS, NULL,
       "print each layer's meters on standard error" },
@@ -66,7 +68,7 @@ typedef struct zc_t {
     int to_stdout, keep, force, quiet, verbose, stats, progress;
     int name;                       /* -N 1, -n 0: store / restore the
                                        gzip header's name and time */
-    int recursive, sync, env_warning;
+    int recursive, sync, env_warning, presume_tty;
     const char *suffix;             /* -S, or NULL */
     tool_codec_t codec;
     strata_codec_t enc;             /* the codec for compressing */
@@ -177,6 +179,7 @@ static int zc_option(zc_t *z, int ch, const char *arg)
     case 'r': z->recursive = 1; break;
     case ZC_OPT_SYNC: z->sync = 1; break;
     case ZC_OPT_RSYNCABLE: break;
+    case ZC_OPT_PRESUME_TTY: z->presume_tty = 1; break;
     case 'S':
         if (*arg == '\0' || strchr(arg, '/') != NULL) {
             tool_error(z->ctx, "invalid suffix '%s'", arg);  /* gzip */
@@ -227,7 +230,8 @@ static int zc_parse_env(zc_t *z)
         while ((rc = tool_opts_next(o, &ch, &arg)) == 1 && zc_env_allowed(ch))
             if ((rc = zc_option(z, ch, arg)) >= 0)
                 return rc;
-        if (rc != 0 || strcmp(word, "-") == 0 || word[0] != '-') {
+        if (rc != 0 || strcmp(word, "-") == 0 || strcmp(word, "--") == 0
+            || word[0] != '-') {
             tool_error(z->ctx, "%s: option not valid in GZIP environment "
                        "variable", word);
             return TOOL_EXIT_FAIL;
@@ -287,7 +291,43 @@ typedef struct zc_job_t {
     tool_endpoint_t *in, *out;
     const char *target;             /* in-place output path, or NULL */
     apr_uint64_t plain, coded;      /* sizes, for -v and -l */
+    const char *path;               /* the input file, NULL for stdin */
+    apr_time_t mtime;               /* its time, if have_mtime */
+    int have_mtime;
 } zc_job_t;
+
+/* The base name of @a path. */
+static const char *zc_basename(const char *path)
+{
+    const char *p, *base = path;
+
+    for (p = path; *p != '\0'; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    return base;
+}
+
+/* Compressing: the gzip header gzip(1) would write for the job (name and
+ * time unless -n; a time gzip's 32 bits cannot hold is a warning). */
+static void zc_header_for(zc_t *z, zc_job_t *j)
+{
+    apr_int64_t t = (apr_int64_t)apr_time_sec(j->mtime);
+
+    z->codec.gzip_header = 1;
+    z->codec.gzip_name = NULL;
+    z->codec.gzip_mtime = 0;
+    if (!z->name)
+        return;
+    if (j->path != NULL)
+        z->codec.gzip_name = zc_basename(j->path);
+    if (!j->have_mtime)
+        return;
+    if (t < 1 || t > (apr_int64_t)0xffffffffu)
+        zc_warn(z, 1, "%s: warning: file timestamp out of range for gzip "
+                "format", j->name);
+    else
+        z->codec.gzip_mtime = (apr_uint32_t)t;
+}
 
 /* Put the codec layer on the job's input or output. */
 static int zc_layers(zc_t *z, zc_job_t *j)
@@ -295,6 +335,11 @@ static int zc_layers(zc_t *z, zc_job_t *j)
     const char *msg = NULL;
     apr_status_t rv;
 
+    if (z->mode == ZC_COMPRESS)
+        zc_header_for(z, j);
+    else
+        z->codec.trailing = z->force ? STRATA_TRAILING_PASS
+                                     : STRATA_TRAILING_STOP;
     if (z->mode == ZC_COMPRESS)
         rv = tool_codec_push_encoder(&z->codec, j->out, z->enc, &msg,
                                      z->fpool);
@@ -366,6 +411,34 @@ static void zc_sizes(zc_t *z, zc_job_t *j, apr_uint64_t copied)
     }
 }
 
+/* What followed the last gzip member, as gzip takes it: zeros are fine
+ * (said with -v), one stray byte is a cut member, the magic of a format
+ * gzip would try to decode is an error, anything else a warning. */
+static apr_status_t zc_trailing(zc_t *z, zc_job_t *j)
+{
+    apr_uint64_t bytes = 0;
+    unsigned char h[4];
+    int zeros = 1;
+
+    if (j->in->codec == NULL
+        || strata_codec_trailing(j->in->codec, &bytes, &zeros, h)
+           != APR_SUCCESS || bytes == 0)
+        return APR_SUCCESS;
+    if (zeros) {
+        if (z->verbose)
+            zc_warn(z, 1, "%s: decompression OK, trailing zero bytes "
+                    "ignored", j->name);
+        return APR_SUCCESS;
+    }
+    if (bytes == 1)
+        return STRATA_ETRUNCATED;
+    if ((h[0] == 0x1f && (h[1] == 0x1e || h[1] == 0x9d || h[1] == 0xa0))
+        || (bytes >= 4 && memcmp(h, "PK\003\004", 4) == 0))
+        return STRATA_EBADDATA;     /* pack, LZW, LZH, zip: gzip fails */
+    zc_warn(z, 1, "%s: decompression OK, trailing garbage ignored", j->name);
+    return APR_SUCCESS;
+}
+
 /* Copy, then close both ends (committing the output).  0 or -1. */
 static int zc_transfer(zc_t *z, zc_job_t *j, int index)
 {
@@ -397,6 +470,11 @@ static int zc_transfer(zc_t *z, zc_job_t *j, int index)
             rv = APR_SUCCESS;
             tool_endpoint_abort(j->in); /* its error is taken care of */
         }
+    }
+    if (rv == APR_SUCCESS && z->mode != ZC_COMPRESS && !z->force
+        && (rv = zc_trailing(z, j)) != APR_SUCCESS) {
+        tool_endpoint_abort(j->in);
+        side = TOOL_SIDE_IN;
     }
     if (rv == APR_SUCCESS && (rv = tool_endpoint_close(j->in)) != APR_SUCCESS)
         side = TOOL_SIDE_IN;
@@ -586,6 +664,31 @@ static void zc_verbose(zc_t *z, zc_job_t *j)
                     j->target != NULL ? j->target : "stdout");
 }
 
+/* The first gzip header of the file @a path: 1 and *h, or 0. */
+static int zc_peek_header(zc_t *z, const char *path, strata_gzip_header_t *h)
+{
+    tool_endpoint_t *ep;
+    tool_codec_t tc;
+    const char *msg = NULL;
+    char byte;
+    apr_size_t n = 0;
+    int ok;
+
+    if (tool_endpoint_open_input(&ep, &z->fctx, path, &msg) != APR_SUCCESS)
+        return 0;
+    tc = z->codec;
+    tc.max_output = 0;
+    if (tool_codec_push_decoder(&tc, ep, z->codec.format, 0, &msg, z->fpool)
+        != APR_SUCCESS) {
+        tool_endpoint_abort(ep);
+        return 0;
+    }
+    strata_read(ep->top, &byte, 1, &n);
+    ok = strata_gzip_header(ep->codec, h, z->fpool) == APR_SUCCESS;
+    tool_endpoint_abort(ep);
+    return ok;
+}
+
 /* FILE -> FILE.gz (or back), atomically; FILE removed unless -k. */
 static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
 {
@@ -593,10 +696,25 @@ static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
     const char *msg = NULL;
     apr_status_t rv;
 
+    strata_gzip_header_t h;
+    apr_time_t restore = 0;
+
     if (!zc_check_source(z, path, &fi))
         return;
     if ((j->target = zc_target(z, path)) == NULL)
         return;
+    j->path = path;
+    j->mtime = fi.mtime;
+    j->have_mtime = 1;
+    if (z->mode == ZC_DECOMPRESS && z->name && zc_peek_header(z, path, &h)) {
+        if (h.name != NULL && *zc_basename(h.name) != '\0')  /* gzip -N */
+            j->target = apr_pstrcat(z->fpool,
+                                    apr_pstrndup(z->fpool, path,
+                                                 (apr_size_t)(zc_basename(path)
+                                                              - path)),
+                                    zc_basename(h.name), NULL);
+        restore = apr_time_from_sec(h.mtime);
+    }
     rv = apr_stat(&ti, j->target, APR_FINFO_TYPE | APR_FINFO_LINK, z->fpool);
     if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
         if (!z->force) {
@@ -618,13 +736,15 @@ static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
         zc_fail(z, j->target, msg);
         return;
     }
+    j->out->durable = z->sync;
     if (zc_layers(z, j) < 0 || zc_transfer(z, j, index) < 0) {
         tool_endpoint_abort(j->out);
         tool_endpoint_abort(j->in);
         return;
     }
     apr_file_perms_set(j->target, fi.protection);
-    apr_file_mtime_set(j->target, fi.mtime, z->fpool);
+    apr_file_mtime_set(j->target, restore != 0 ? restore : fi.mtime,
+                       z->fpool);
     zc_verbose(z, j);
     if (!z->keep && (rv = apr_file_remove(path, z->fpool)) != APR_SUCCESS)
         zc_fail(z, path, apr_psprintf(z->fpool, "cannot remove: %s",
@@ -640,6 +760,16 @@ static void zc_streamed(zc_t *z, zc_job_t *j, const char *spec, int index)
 
     if (strcmp(spec, "-") != 0 && !zc_check_source(z, spec, &fi))
         return;
+    if (strcmp(spec, "-") != 0) {
+        j->path = spec;
+        j->mtime = fi.mtime;
+        j->have_mtime = 1;
+    } else if (apr_file_info_get(&fi, APR_FINFO_TYPE | APR_FINFO_MTIME,
+                                 z->ctx->in) == APR_SUCCESS
+               && fi.filetype == APR_REG) {
+        j->mtime = fi.mtime;        /* gzip < FILE keeps FILE's time */
+        j->have_mtime = 1;
+    }
     if (zc_open_input(z, j, spec) < 0)
         return;
     if (z->mode == ZC_TEST || z->mode == ZC_LIST)
@@ -718,7 +848,7 @@ static int zc_terminal_check(zc_t *z)
         return -1;
     }
     if (z->mode != ZC_COMPRESS && uses_stdin
-        && strata__os_isatty(z->ctx->in)) {
+        && (z->presume_tty || strata__os_isatty(z->ctx->in))) {
         tool_error(z->ctx, "compressed data not read from a terminal "
                    "(use -f to force)");
         return -1;

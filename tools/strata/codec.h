@@ -43,6 +43,10 @@ typedef struct tool_codec_t {
     const char *max_output_arg;     /* as given, for messages */
     apr_uint64_t max_ratio;         /* 0: none; per decoded input */
     apr_uint64_t output_left;       /* of max_output, as the run goes */
+    int gzip_header;                /* encoder: gzip(1)'s header, with */
+    const char *gzip_name;          /* this name (or NULL) */
+    apr_uint32_t gzip_mtime;        /* and this time (0: none) */
+    int trailing;                   /* decoder: STRATA_TRAILING_* */
 } tool_codec_t;
 
 void tool_codec_init(tool_codec_t *tc);
