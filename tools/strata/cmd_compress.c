@@ -18,6 +18,7 @@
 #include "strata_os.h"
 #include <apr_strings.h>
 #include <apr_env.h>
+#include <apr_time.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -795,35 +796,76 @@ static void zc_streamed(zc_t *z, zc_job_t *j, const char *spec, int index)
 
 /* ---- -l ------------------------------------------------------------------------- */
 
+/* -lv: "defla 363a3020 Jan  2 03:04 ", as gzip -lv. */
+static const char *zc_list_verbose(zc_t *z, zc_job_t *j, strata_codec_t c,
+                                   const strata_gzip_header_t *h)
+{
+    static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+        "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    unsigned char t[8];
+    apr_uint32_t crc = 0;
+    apr_time_exp_t tm;
+    apr_time_t when = z->name && h != NULL && h->mtime != 0   /* -lvN */
+                      ? apr_time_from_sec(h->mtime) : j->mtime;
+    apr_file_t *f;
+    apr_off_t off = -8;
+    apr_size_t n = 8;
+
+    if (c == STRATA_CODEC_GZIP && j->path != NULL
+        && apr_file_open(&f, j->path, APR_FOPEN_READ | APR_FOPEN_BINARY,
+                         APR_FPROT_OS_DEFAULT, z->fpool) == APR_SUCCESS) {
+        if (apr_file_seek(f, APR_END, &off) == APR_SUCCESS
+            && apr_file_read_full(f, t, 8, &n) == APR_SUCCESS)
+            crc = (apr_uint32_t)t[0] | (apr_uint32_t)t[1] << 8
+                  | (apr_uint32_t)t[2] << 16 | (apr_uint32_t)t[3] << 24;
+        apr_file_close(f);
+    }
+    apr_time_exp_lt(&tm, when);
+    return apr_psprintf(z->fpool, "%-5.5s %08x %s%3d %02d:%02d ",
+                        c == STRATA_CODEC_GZIP ? "defla" : strata_codec_name(c),
+                        (unsigned)crc, mon[tm.tm_mon % 12], tm.tm_mday,
+                        tm.tm_hour, tm.tm_min);
+}
+
 static void zc_list_row(zc_t *z, apr_uint64_t coded, apr_uint64_t plain,
-                        apr_uint64_t overhead, const char *format,
+                        apr_uint64_t overhead, const char *prefix,
                         const char *name)
 {
     if (z->listed++ == 0)
-        apr_file_puts("         compressed        uncompressed  ratio format"
-                      " uncompressed_name\n", z->ctx->out);
-    apr_file_printf(z->ctx->out, "%19" APR_UINT64_T_FMT " %19"
-                    APR_UINT64_T_FMT " %s %-6s %s\n", coded, plain,
-                    zc_ratio(plain, coded, overhead, z->fpool), format, name);
+        apr_file_printf(z->ctx->out, "%s         compressed        "
+                        "uncompressed  ratio uncompressed_name\n",
+                        z->verbose ? "method  crc     date  time  " : "");
+    apr_file_printf(z->ctx->out, "%s%19" APR_UINT64_T_FMT " %19"
+                    APR_UINT64_T_FMT " %s %s\n", prefix, coded, plain,
+                    zc_ratio(plain, coded, overhead, z->fpool), name);
 }
 
 static void zc_list(zc_t *z, zc_job_t *j, const char *spec)
 {
     strata_codec_t c = tool_codec_of(j->in->codec);
+    strata_gzip_header_t h, *hp = NULL;
     const char *name, *repl;
     apr_uint64_t overhead = 0;
     apr_size_t sl;
 
-    if (c == STRATA_CODEC_GZIP)
+    if (c == STRATA_CODEC_GZIP) {
         overhead = zc_gzip_overhead(spec, z->fpool);
+        if (strata_gzip_header(j->in->codec, &h, z->fpool) == APR_SUCCESS) {
+            hp = &h;
+            overhead = h.header_len + 8;    /* also for standard input */
+        }
+    }
     name = strcmp(spec, "-") == 0 ? "stdout" : spec;
     if (strcmp(spec, "-") != 0
         && (sl = tool_codec_match_suffix(spec, &c, &repl)) != 0)
         name = apr_pstrcat(z->fpool, apr_pstrndup(z->fpool, spec,
                                                   strlen(spec) - sl),
                            repl, NULL);
+    if (z->name && hp != NULL && hp->name != NULL && *hp->name != '\0')
+        name = hp->name;                    /* gzip -lN */
+    c = tool_codec_of(j->in->codec);
     zc_list_row(z, j->coded, j->plain, overhead,
-                strata_codec_name(tool_codec_of(j->in->codec)), name);
+                z->verbose ? zc_list_verbose(z, j, c, hp) : "", name);
     z->list_in += j->coded;
     z->list_out += j->plain;
     z->list_overhead = overhead;    /* gzip's totals use the last one */
@@ -930,11 +972,12 @@ static int zc_run(zc_t *z)
     if (z->bar != NULL)
         tool_progress_finish(z->bar);
     if (z->mode == ZC_LIST && z->listed > 1)
-        apr_file_printf(z->ctx->out, "%19" APR_UINT64_T_FMT " %19"
-                        APR_UINT64_T_FMT " %s %-6s (totals)\n", z->list_in,
-                        z->list_out, zc_ratio(z->list_out, z->list_in,
-                                              z->list_overhead, z->ctx->pool),
-                        "");
+        apr_file_printf(z->ctx->out, "%s%19" APR_UINT64_T_FMT " %19"
+                        APR_UINT64_T_FMT " %s (totals)\n",
+                        z->verbose ? "                            " : "",
+                        z->list_in, z->list_out,
+                        zc_ratio(z->list_out, z->list_in, z->list_overhead,
+                                 z->ctx->pool));
     return z->pipe_closed ? TOOL_EXIT_PIPE : z->rc;
 }
 
