@@ -18,6 +18,7 @@
 #include "strata_os.h"
 #include <apr_strings.h>
 #include <apr_env.h>
+#include <apr_file_info.h>
 #include <apr_time.h>
 #include <stdarg.h>
 #include <string.h>
@@ -70,6 +71,7 @@ typedef struct zc_t {
     int name;                       /* -N 1, -n 0: store / restore the
                                        gzip header's name and time */
     int recursive, sync, env_warning, presume_tty;
+    int walking;                    /* -r: inside a directory */
     const char *suffix;             /* -S, or NULL */
     tool_codec_t codec;
     strata_codec_t enc;             /* the codec for compressing */
@@ -572,6 +574,8 @@ static const char *zc_target(zc_t *z, const char *path)
                           || (z->suffix == NULL
                               && tool_codec_match_suffix(base, &c, &repl)
                               && c == z->enc))) {
+            if (z->walking && !z->verbose)
+                return NULL;            /* gzip -r: quietly passed over */
             zc_warn(z, 0, "%s already has %s suffix -- unchanged", path,
                     z->suffix != NULL ? suf
                     : path + len - tool_codec_match_suffix(base, &c, &repl));
@@ -585,7 +589,8 @@ static const char *zc_target(zc_t *z, const char *path)
     if ((sl = tool_codec_match_suffix(base, &c, &repl)) != 0)
         return apr_pstrcat(z->fpool, apr_pstrndup(z->fpool, path, len - sl),
                            repl, NULL);
-    zc_warn(z, 1, "%s: unknown suffix -- ignored", path);
+    if (!z->walking || z->verbose)
+        zc_warn(z, !z->walking, "%s: unknown suffix -- ignored", path);
     return NULL;
 }
 
@@ -942,9 +947,66 @@ static const char *zc_find_compressed(zc_t *z, const char *f)
     return f;
 }
 
-static int zc_run(zc_t *z)
+/* One operand (or a file found by -r). */
+static void zc_one(zc_t *z, const char *spec, int index)
 {
     zc_job_t job;
+    const char *f = zc_find_compressed(z, spec);
+
+    memset(&job, 0, sizeof(job));
+    job.name = strcmp(f, "-") == 0 ? "stdin" : f;
+    if (z->mode == ZC_TEST || z->mode == ZC_LIST || z->to_stdout
+        || strcmp(f, "-") == 0) {
+        int before = z->rc;
+
+        zc_streamed(z, &job, f, index);
+        if (z->mode == ZC_LIST && job.out != NULL && z->rc == before)
+            zc_list(z, &job, f);
+    } else {
+        zc_in_place(z, &job, f, index);
+    }
+}
+
+/* -r: every file under the directory @a dir, depth first.  As gzip -r,
+ * files that already have the suffix (or, decompressing, none) are passed
+ * over without a word. */
+static void zc_walk(zc_t *z, const char *dir, int index)
+{
+    apr_pool_t *dpool;
+    apr_dir_t *d;
+    apr_finfo_t fi;
+    apr_status_t rv;
+
+    if (apr_pool_create(&dpool, z->ctx->pool) != APR_SUCCESS)
+        return;
+    if ((rv = apr_dir_open(&d, dir, dpool)) != APR_SUCCESS) {
+        zc_fail(z, dir, tool_strerror(rv, dpool));
+        apr_pool_destroy(dpool);
+        return;
+    }
+    z->walking++;
+    while (!z->pipe_closed
+           && apr_dir_read(&fi, APR_FINFO_TYPE | APR_FINFO_NAME, d)
+              == APR_SUCCESS) {
+        const char *path;
+
+        if (fi.name == NULL || strcmp(fi.name, ".") == 0
+            || strcmp(fi.name, "..") == 0)
+            continue;
+        path = apr_pstrcat(dpool, dir, "/", fi.name, NULL);
+        apr_pool_clear(z->fpool);
+        if (fi.filetype == APR_DIR)
+            zc_walk(z, path, index);
+        else
+            zc_one(z, path, index);
+    }
+    z->walking--;
+    apr_dir_close(d);
+    apr_pool_destroy(dpool);
+}
+
+static int zc_run(zc_t *z)
+{
     int i;
 
     if (zc_terminal_check(z) < 0)
@@ -952,22 +1014,15 @@ static int zc_run(zc_t *z)
     if (z->progress)
         z->bar = tool_progress_create(z->ctx->err, zc_total(z), z->ctx->pool);
     for (i = 0; i < z->nfiles && !z->pipe_closed; i++) {
-        const char *f;
+        apr_finfo_t fi;
 
         apr_pool_clear(z->fpool);
-        f = zc_find_compressed(z, z->files[i]);
-        memset(&job, 0, sizeof(job));
-        job.name = strcmp(f, "-") == 0 ? "stdin" : f;
-        if (z->mode == ZC_TEST || z->mode == ZC_LIST || z->to_stdout
-            || strcmp(f, "-") == 0) {
-            int before = z->rc;
-
-            zc_streamed(z, &job, f, i + 1);
-            if (z->mode == ZC_LIST && job.out != NULL && z->rc == before)
-                zc_list(z, &job, f);
-        } else {
-            zc_in_place(z, &job, f, i + 1);
-        }
+        if (z->recursive && strcmp(z->files[i], "-") != 0
+            && apr_stat(&fi, z->files[i], APR_FINFO_TYPE, z->fpool)
+               == APR_SUCCESS && fi.filetype == APR_DIR)
+            zc_walk(z, z->files[i], i + 1);
+        else
+            zc_one(z, z->files[i], i + 1);
     }
     if (z->bar != NULL)
         tool_progress_finish(z->bar);
