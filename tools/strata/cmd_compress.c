@@ -111,7 +111,11 @@ static void zc_warn(zc_t *z, int set_status, const char *fmt, ...)
         va_start(ap, fmt);
         apr_vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        apr_file_printf(z->ctx->err, "%s: %s\n", tool_progname, msg);
+        if (msg[0] == '\n')        /* gzip's: after an empty line */
+            apr_file_printf(z->ctx->err, "\n%s: %s\n", tool_progname,
+                            msg + 1);
+        else
+            apr_file_printf(z->ctx->err, "%s: %s\n", tool_progname, msg);
     }
     if (set_status && z->rc == TOOL_EXIT_OK)
         z->rc = TOOL_EXIT_WARN;
@@ -162,6 +166,17 @@ static int zc_info(zc_t *z, int ch)
 
 /* ---- options ------------------------------------------------------------------ */
 
+/* A bad command line: exit status 1, as gzip; in gzip's two lines when
+ * the tool runs as gzip. */
+static void zc_usage_error(zc_t *z, const char *msg)
+{
+    if (strcmp(tool_progname, "strata") == 0)
+        tool_usage_error(z->ctx, z->prog, "%s", msg);
+    else
+        apr_file_printf(z->ctx->err, "%s: %s\nTry `%s --help' for more "
+                        "information.\n", tool_progname, msg, tool_progname);
+}
+
 /* One option: -1 to go on, or the exit code. */
 static int zc_option(zc_t *z, int ch, const char *arg)
 {
@@ -196,8 +211,8 @@ static int zc_option(zc_t *z, int ch, const char *arg)
         return zc_info(z, ch);
     default:
         if (tool_codec_option(&z->codec, ch, arg, &msg, z->ctx->pool) < 0) {
-            tool_usage_error(z->ctx, z->prog, "%s", msg);
-            return TOOL_EXIT_USAGE;
+            zc_usage_error(z, msg);
+            return TOOL_EXIT_FAIL;
         }
     }
     return -1;
@@ -261,8 +276,8 @@ static int zc_parse(zc_t *z, int argc, const char *const *argv)
         if ((rc = zc_option(z, ch, arg)) >= 0)
             return rc;
     if (rc < 0) {
-        tool_usage_error(z->ctx, z->prog, "%s", tool_opts_error(o));
-        return TOOL_EXIT_USAGE;
+        zc_usage_error(z, tool_opts_error(o));
+        return TOOL_EXIT_FAIL;
     }
     if (z->env_warning && !z->quiet)
         tool_error(z->ctx, "warning: GZIP environment variable is deprecated;"
@@ -274,8 +289,8 @@ static int zc_parse(zc_t *z, int argc, const char *const *argv)
     decoding = z->mode != ZC_COMPRESS;
     if (tool_codec_check(&z->codec, decoding, !decoding, z->enc, &msg,
                          z->ctx->pool) < 0) {
-        tool_usage_error(z->ctx, z->prog, "%s", msg);
-        return TOOL_EXIT_USAGE;
+        zc_usage_error(z, msg);
+        return TOOL_EXIT_FAIL;
     }
     if (z->name < 0)        /* gzip: store them, but restore only on -N */
         z->name = !decoding;
@@ -363,14 +378,19 @@ static const char *zc_gzip_words(zc_t *z, zc_job_t *j, apr_status_t rv)
 {
     strata_codec_info_t info;
 
-    (void)z;
     if (j->in->codec == NULL
-        || strata_codec_stream_info(j->in->codec, &info) != APR_SUCCESS
-        || info.codec != STRATA_CODEC_GZIP)
+        || strata_codec_stream_info(j->in->codec, &info) != APR_SUCCESS)
         return NULL;
-    if (rv == STRATA_ETRUNCATED && info.coded_bytes > 0)
+    if (rv == STRATA_ETRUNCATED)
         return "unexpected end of file";
-    if (rv == STRATA_EBADDATA && (info.members > 0 || info.coded_used > 2))
+    if (rv != STRATA_EBADDATA || (z->codec.format != STRATA_CODEC_AUTO
+                                  && z->codec.format != STRATA_CODEC_GZIP))
+        return NULL;
+    if (info.codec == STRATA_CODEC_AUTO || info.codec == STRATA_CODEC_UNKNOWN
+        || (info.codec == STRATA_CODEC_GZIP && info.members == 0
+            && info.plain_bytes == 0 && info.coded_used <= 2))
+        return "not in gzip format";
+    if (info.codec == STRATA_CODEC_GZIP)
         return "invalid compressed data--format violated";
     return NULL;
 }
@@ -429,7 +449,7 @@ static apr_status_t zc_trailing(zc_t *z, zc_job_t *j)
         return APR_SUCCESS;
     if (zeros) {
         if (z->verbose)
-            zc_warn(z, 1, "%s: decompression OK, trailing zero bytes "
+            zc_warn(z, 1, "\n%s: decompression OK, trailing zero bytes "
                     "ignored", j->name);
         return APR_SUCCESS;
     }
@@ -438,7 +458,7 @@ static apr_status_t zc_trailing(zc_t *z, zc_job_t *j)
     if ((h[0] == 0x1f && (h[1] == 0x1e || h[1] == 0x9d || h[1] == 0xa0))
         || (bytes >= 4 && memcmp(h, "PK\003\004", 4) == 0))
         return STRATA_EBADDATA;     /* pack, LZW, LZH, zip: gzip fails */
-    zc_warn(z, 1, "%s: decompression OK, trailing garbage ignored", j->name);
+    zc_warn(z, 1, "\n%s: decompression OK, trailing garbage ignored", j->name);
     return APR_SUCCESS;
 }
 
@@ -462,10 +482,10 @@ static int zc_transfer(zc_t *z, zc_job_t *j, int index)
         tool_trailing_t t = tool_codec_trailing(j->in, rv, z->fpool);
 
         if (t == TOOL_TRAILING_GARBAGE)
-            zc_warn(z, 1, "%s: decompression OK, trailing garbage ignored",
+            zc_warn(z, 1, "\n%s: decompression OK, trailing garbage ignored",
                     j->name);
         if (t == TOOL_TRAILING_ZEROS && z->verbose)   /* as gzip: -v only */
-            zc_warn(z, 1, "%s: decompression OK, trailing zero bytes "
+            zc_warn(z, 1, "\n%s: decompression OK, trailing zero bytes "
                     "ignored", j->name);
         if (t == TOOL_TRAILING_SHORT)
             rv = STRATA_ETRUNCATED;     /* gzip: unexpected end of file */
@@ -589,7 +609,7 @@ static const char *zc_target(zc_t *z, const char *path)
     if ((sl = tool_codec_match_suffix(base, &c, &repl)) != 0)
         return apr_pstrcat(z->fpool, apr_pstrndup(z->fpool, path, len - sl),
                            repl, NULL);
-    if (!z->walking || z->verbose)
+    if (z->verbose || (!z->walking && !z->quiet))   /* as gzip */
         zc_warn(z, !z->walking, "%s: unknown suffix -- ignored", path);
     return NULL;
 }
@@ -606,8 +626,7 @@ static int zc_check_source(zc_t *z, const char *path, apr_finfo_t *fi)
         return 0;
     }
     if (fi->filetype == APR_LNK && !z->force && !z->to_stdout) {
-        zc_warn(z, 1, "%s is a symbolic link -- ignored (-f follows it)",
-                path);
+        zc_fail(z, path, "Too many levels of symbolic links");  /* gzip */
         return 0;
     }
     if (fi->filetype == APR_LNK) {
@@ -653,12 +672,19 @@ static int zc_open_input(zc_t *z, zc_job_t *j, const char *spec)
 static void zc_verbose(zc_t *z, zc_job_t *j)
 {
     apr_uint64_t overhead = 0;
+    strata_gzip_header_t h;
 
     if (!z->verbose)
         return;
-    if (z->mode == ZC_COMPRESS ? z->enc == STRATA_CODEC_GZIP
-                               : tool_codec_of(j->in->codec) == STRATA_CODEC_GZIP)
-        overhead = 18;
+
+    /* gzip counts the header (with its name) and trailer as overhead */
+    if (z->mode == ZC_COMPRESS && z->enc == STRATA_CODEC_GZIP)
+        overhead = 18 + (z->codec.gzip_name != NULL
+                         ? strlen(z->codec.gzip_name) + 1 : 0);
+    else if (z->mode != ZC_COMPRESS
+             && tool_codec_of(j->in->codec) == STRATA_CODEC_GZIP)
+        overhead = strata_gzip_header(j->in->codec, &h, z->fpool)
+                   == APR_SUCCESS ? h.header_len + 8 : 18;
     if (z->mode == ZC_TEST) {
         apr_file_printf(z->ctx->err, "%s:\t OK\n", j->name);
         return;
@@ -724,7 +750,7 @@ static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
     rv = apr_stat(&ti, j->target, APR_FINFO_TYPE | APR_FINFO_LINK, z->fpool);
     if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
         if (!z->force) {
-            zc_warn(z, 1, "%s already exists; not overwritten", j->target);
+            zc_warn(z, 1, "%s already exists;\tnot overwritten", j->target);
             return;
         }
         if (ti.filetype == APR_DIR) {
@@ -922,8 +948,17 @@ static apr_off_t zc_total(zc_t *z)
 
 /* Decompressing "foo" that does not exist: "foo.gz" (or .bz2, .xz, .zst,
  * .zz, or -S's suffix) if one does, as gzip -d does.  Else @a f. */
+static int zc_ends_with(const char *s, const char *suffix)
+{
+    apr_size_t a = strlen(s), b = strlen(suffix);
+
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
 static const char *zc_find_compressed(zc_t *z, const char *f)
 {
+    strata_codec_t c;
+    const char *repl;
     static const char *const sufs[] = { ".gz", ".bz2", ".xz", ".zst", ".zz",
                                         NULL };
     apr_finfo_t fi;
@@ -944,6 +979,10 @@ static const char *zc_find_compressed(zc_t *z, const char *f)
         if (apr_stat(&fi, name, APR_FINFO_TYPE, z->fpool) == APR_SUCCESS)
             return name;
     }
+    if (!tool_codec_match_suffix(zc_basename(f), &c, &repl)
+        && (z->suffix == NULL || !zc_ends_with(f, z->suffix)))
+        return apr_pstrcat(z->fpool, f, z->suffix != NULL ? z->suffix : ".gz",
+                           NULL);           /* gzip names FILE.gz missing */
     return f;
 }
 

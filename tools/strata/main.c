@@ -115,7 +115,9 @@ static int main_persona(tool_ctx_t *ctx, int argc, const char *const *argv,
     for (i = 1; i < argc; i++)
         args[n++] = argv[i];
     args[n] = NULL;
-    tool_progname = main_personas[which].prog;
+    /* gunzip and zcat are gzip underneath: gzip's name in messages */
+    tool_progname = strcmp(main_personas[which].prog, "szcat") == 0
+                    ? "szcat" : "gzip";
     return main_personas[which].fn(ctx, n, args);
 }
 
