@@ -65,7 +65,7 @@ cp data g
 check "-k: both FILE and FILE.gz" eval "[ $rc -eq 0 ] && [ -f g ] && [ -f g.gz ]"
 "$S" compress g 2> e; rc=$?
 check "existing FILE.gz: refused, exit 2 (as gzip)" [ $rc -eq 2 ]
-check "existing FILE.gz: one line, gzip's words" one_line e "strata: g.gz already exists; not overwritten"
+check "existing FILE.gz: one line, gzip's words" one_line e "strata: g.gz already exists;	not overwritten"
 check "existing FILE.gz: FILE kept" [ -f g ]
 "$S" compress -q g 2> e; rc=$?
 check "-q: refusal quiet, still exit 2" eval "[ $rc -eq 2 ] && [ ! -s e ]"
@@ -75,7 +75,7 @@ check "-f: existing FILE.gz replaced" \
       eval "[ $rc -eq 0 ] && [ ! -e h ] && [ \"\$(gzip -dc h.gz)\" = old ]"
 "$S" decompress g.gz 2> e; rc=$?
 check "decompress over an existing FILE: refused, exit 2" \
-      eval "[ $rc -eq 2 ] && [ -f g.gz ] && one_line e 'g already exists; not overwritten'"
+      eval "[ $rc -eq 2 ] && [ -f g.gz ] && one_line e 'g already exists;	not overwritten'"
 "$S" decompress -f g.gz; rc=$?
 check "decompress -f: replaced" eval "[ $rc -eq 0 ] && [ ! -e g.gz ] && cmp -s data g"
 
@@ -105,7 +105,7 @@ check "hard-linked FILE: ignored, exit 2 (as gzip, even with -k)" \
 check "hard-linked FILE with -f: compressed" eval "[ $rc -eq 0 ] && [ -f hl1.gz ] && [ ! -e hl1 ] && cmp -s small hl2"
 ln -s small lnk
 "$S" compress lnk 2> e; rc=$?
-check "symbolic link: not followed without -f" eval "[ $rc -ne 0 ] && [ -L lnk ] && [ ! -e lnk.gz ]"
+check "symbolic link: refused without -f, exit 1 (as gzip)" eval "[ $rc -eq 1 ] && [ -L lnk ] && [ ! -e lnk.gz ] && one_line e 'lnk: Too many levels of symbolic links'"
 gzip -c small > t.tgz
 "$S" decompress t.tgz; rc=$?
 check ".tgz decompresses to .tar" eval "[ $rc -eq 0 ] && cmp -s small t.tar && [ ! -e t.tgz ]"
@@ -168,8 +168,8 @@ check "decompress -c reads bzip2 too" [ $? -eq 0 ]
 "$S" decompress -dcf small > pass.out; rc=$?
 check "-dcf on plain data: copied as it is (zcat -f)" eval "[ $rc -eq 0 ] && cmp -s small pass.out"
 "$S" decompress -c small > /dev/null 2> e; rc=$?
-check "-dc on plain data: 'not in gzip format', exit 1" \
-      eval "[ $rc -eq 1 ] && one_line e 'strata: small: not in gzip format'"
+check "-dc on plain data: gzip's empty line and 'not in gzip format', exit 1" \
+      eval "[ $rc -eq 1 ] && [ \$(lines e) -eq 2 ] && grep -qx 'strata: small: not in gzip format' e"
 "$S" decompress -c -F xz d.gz > /dev/null 2> e; rc=$?
 check "-F xz on gzip data: 'not in xz format'" eval "[ $rc -eq 1 ] && one_line e 'not in xz format'"
 "$S" compress -c -n small | gzip -dc | cmp -s small -
@@ -217,8 +217,8 @@ check "trailing zeros after a gzip member: ignored, exit 0" \
       eval "[ $rc -eq 0 ] && [ ! -s e ] && cmp -s small tz.out"
 { gzip -c small; printf 'garbage'; } > tg.gz
 "$S" decompress -c tg.gz > tg.out 2> e; rc=$?
-check "trailing garbage: data out, warning, exit 2" \
-      eval "[ $rc -eq 2 ] && cmp -s small tg.out && one_line e 'tg.gz: decompression OK, trailing garbage ignored'"
+check "trailing garbage: data out, warning after an empty line (as gzip), exit 2" \
+      eval "[ $rc -eq 2 ] && cmp -s small tg.out && [ \$(lines e) -eq 2 ] && grep -qx 'strata: tg.gz: decompression OK, trailing garbage ignored' e"
 "$S" cat -d tz.gz tg.gz small.bz2 > cat_t.out 2> e; rc=$?
 check "cat -d: trailing zeros ignored, garbage reported, all copied, exit 1" \
       eval "[ $rc -eq 1 ] && one_line e 'trailing garbage ignored' && cat small small small | cmp -s - cat_t.out"
@@ -310,19 +310,19 @@ check "closed downstream pipe: exit 141, as gzip under SIGPIPE" [ "$(cat "$rc_fi
 
 # ---- usage ------------------------------------------------------------------------------
 "$S" compress -y small > /dev/null 2> e; rc=$?
-check "bad option: exit 2, one line" eval "[ $rc -eq 2 ] && one_line e \"invalid option -- 'y'\""
+check "bad option: exit 1 (as gzip), one line" eval "[ $rc -eq 1 ] && one_line e \"invalid option -- 'y'\""
 "$S" compress --nosuch small 2> e; rc=$?
-check "bad long option: exit 2, one line" eval "[ $rc -eq 2 ] && one_line e \"unrecognized option '--nosuch'\""
+check "bad long option: exit 1, one line" eval "[ $rc -eq 1 ] && one_line e \"unrecognized option '--nosuch'\""
 "$S" compress small -T 2> e; rc=$?
-check "missing argument: exit 2, one line" eval "[ $rc -eq 2 ] && one_line e 'requires an argument'"
+check "missing argument: exit 1, one line" eval "[ $rc -eq 1 ] && one_line e 'requires an argument'"
 "$S" compress --keep=yes small 2> e; rc=$?
-check "argument to a flag: exit 2" [ $rc -eq 2 ]
+check "argument to a flag: exit 1" [ $rc -eq 1 ]
 "$S" compress -F lz4 small 2> e; rc=$?
-check "unknown format: exit 2" eval "[ $rc -eq 2 ] && one_line e \"unknown format 'lz4'\""
+check "unknown format: exit 1" eval "[ $rc -eq 1 ] && one_line e \"unknown format 'lz4'\""
 "$S" compress --max-ratio 5 small 2> e; rc=$?
-check "--max-ratio when compressing: exit 2" [ $rc -eq 2 ]
+check "--max-ratio when compressing: exit 1" [ $rc -eq 1 ]
 "$S" compress --st small 2> e; rc=$?
-check "ambiguous long prefix (--st: --stdout, --stats): exit 2" eval "[ $rc -eq 2 ] && grep -q ambiguous e"
+check "ambiguous long prefix (--st: --stdout, --stats): exit 1" eval "[ $rc -eq 1 ] && grep -q ambiguous e"
 check "usage errors changed nothing" eval "[ -f small ] && [ ! -e small.gz ]"
 "$S" compress --help > h 2> he; rc=$?
 check "--help: exit 0, lists the flags" \
@@ -423,12 +423,12 @@ if have gzip && [ -z "$WINELOADER" ] && [ -z "$STRATA_UNDER_WINE" ]; then
     "$S" decompress renamed2.gz
     check "-d without -N: the name from the file name" cmp -s hdr renamed2
     # -l / -lv / -lN byte for byte
-    cp hdr l1; gzip -k l1; : > l2; gzip l2; cp l1.gz l3.gz
-    for a in "-l l1.gz" "-lv l1.gz l2.gz" "-l l2.gz" "-lN l3.gz" "-lv l3.gz" "-lvN l3.gz l1.gz"; do
+    cp hdr ll1; gzip -k ll1; : > ll2; gzip ll2; cp ll1.gz ll3.gz
+    for a in "-l ll1.gz" "-lv ll1.gz ll2.gz" "-l ll2.gz" "-lN ll3.gz" "-lv ll3.gz" "-lvN ll3.gz ll1.gz"; do
         gzip $a > lw; "$S" decompress $a > lg
         check "$a: byte for byte as gzip" cmp -s lw lg
     done
-    gzip -l < l1.gz > lw; "$S" decompress -l < l1.gz > lg
+    gzip -l < ll1.gz > lw; "$S" decompress -l < ll1.gz > lg
     check "-l < FILE: as gzip (stdout)" cmp -s lw lg
     # trailing data after the last member
     (echo 0 | gzip; printf '\0') > tn0.gz; (echo 1 | gzip; printf '\1') > tn1.gz
