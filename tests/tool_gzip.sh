@@ -477,6 +477,17 @@ if have gzip && [ -z "$WINELOADER" ] && [ -z "$STRATA_UNDER_WINE" ]; then
         check "mtime 2^32-1: fine" [ $rc -eq 0 ]
         rm -f ts.gz
     fi
+    # compress(1)'s .Z (LZW), as gzip -d reads it (helin-segv)
+    printf '\037\235\220\0\0\0\304' > helin.Z; printf '\0\0' > helin.want
+    "$G" -dc helin.Z > helin.out; rc=$?
+    check "LZW: gzip's helin-segv input, two NULs" eval "[ $rc -eq 0 ] && cmp -s helin.want helin.out"
+    printf '\037\235\220\141\002\206\001' > kw.Z
+    "$S" decompress kw.Z; rc=$?
+    check "LZW in place: FILE.Z -> FILE (KwKwK case)" eval "[ $rc -eq 0 ] && [ \"\$(cat kw)\" = aaaa ] && [ ! -e kw.Z ]"
+    printf '\037\235\220\377\001' > lbad.Z
+    "$G" -dc lbad.Z > /dev/null 2> e; rc=$?
+    gzip -dc lbad.Z > /dev/null 2> e.want
+    check "LZW corrupt: exit 1, gzip's words" eval "[ $rc -eq 1 ] && cmp -s e.want e"
     # -kv wording (keep)
     echo fooooooooo > kin
     "$G" -kv kin 2> e; rc=$?

@@ -60,7 +60,10 @@ typedef enum strata_codec_t {
     STRATA_CODEC_BZIP2 = 4,
     STRATA_CODEC_XZ = 5,
     STRATA_CODEC_ZSTD = 6,
-    STRATA_CODEC_AUTO = 7       /**< decoders only: detect by magic bytes */
+    STRATA_CODEC_AUTO = 7,      /**< decoders only: detect by magic bytes */
+    STRATA_CODEC_LZW = 8        /**< decoders only: compress(1)'s ".Z"
+                                     (magic 1f 9d), as gzip -d reads it;
+                                     encoders give STRATA_ENOTSUP */
 } strata_codec_t;
 
 /**
@@ -109,7 +112,8 @@ STRATA_API const char *strata_engines_built(void);
 
 /**
  * The codec called @a name (case-insensitive): "gzip" ("gz"), "zlib",
- * "deflate" ("raw"), "bzip2" ("bz2"), "xz", "zstd" ("zst"), "auto", "none".
+ * "deflate" ("raw"), "bzip2" ("bz2"), "xz", "zstd" ("zst"), "lzw"
+ * ("compress"), "auto", "none".
  * STRATA_CODEC_UNKNOWN for anything else, and for "zstd" when the library
  * was built without zstd.
  */
@@ -123,7 +127,7 @@ STRATA_API int strata_codec_available(strata_codec_t codec);
 
 /**
  * Identify compressed data by the magic bytes at the start of @a buf:
- * gzip 1f 8b 08, bzip2 "BZh1".."BZh9", xz fd "7zXZ" 00, zstd 28 b5 2f fd
+ * gzip 1f 8b 08, bzip2 "BZh1".."BZh9", xz fd "7zXZ" 00, LZW 1f 9d, zstd 28 b5 2f fd
  * (or a skippable frame), zlib a valid two-byte header (CM 8, window <= 32K,
  * no preset dictionary).  Returns the codec; STRATA_CODEC_NONE when no
  * magic can match; STRATA_CODEC_AUTO when @a len is too short to decide

@@ -384,7 +384,8 @@ static const char *zc_gzip_words(zc_t *z, zc_job_t *j, apr_status_t rv)
     if (rv == STRATA_ETRUNCATED)
         return "unexpected end of file";
     if (rv != STRATA_EBADDATA || (z->codec.format != STRATA_CODEC_AUTO
-                                  && z->codec.format != STRATA_CODEC_GZIP))
+                                  && z->codec.format != STRATA_CODEC_GZIP
+                                  && z->codec.format != STRATA_CODEC_LZW))
         return NULL;
     if (info.codec == STRATA_CODEC_AUTO || info.codec == STRATA_CODEC_UNKNOWN
         || (info.codec == STRATA_CODEC_GZIP && info.members == 0
@@ -392,6 +393,8 @@ static const char *zc_gzip_words(zc_t *z, zc_job_t *j, apr_status_t rv)
         return "not in gzip format";
     if (info.codec == STRATA_CODEC_GZIP)
         return "invalid compressed data--format violated";
+    if (info.codec == STRATA_CODEC_LZW)
+        return "corrupt input.";
     return NULL;
 }
 
