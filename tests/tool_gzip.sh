@@ -488,6 +488,16 @@ if have gzip && [ -z "$WINELOADER" ] && [ -z "$STRATA_UNDER_WINE" ]; then
     "$G" -dc lbad.Z > /dev/null 2> e; rc=$?
     gzip -dc lbad.Z > /dev/null 2> e.want
     check "LZW corrupt: exit 1, gzip's words" eval "[ $rc -eq 1 ] && cmp -s e.want e"
+    # pack(1)'s .z (Huffman), as gzip -d reads it (unpack-valid, unpack-invalid)
+    printf '\037\036\000\000\000\006\003\001\001\000\141\156\142\026\310' > test.z
+    "$G" -dc test.z > pk.out 2> e; rc=$?
+    check "pack: gzip's banana" eval "[ $rc -eq 0 ] && [ \"\$(cat pk.out)\" = banana ] && [ ! -s e ]"
+    printf '\037\036\000\000\037\213\010\000\000\000\000\000\002\003\036\000\000\000\002\003\037\213\010\000\000\000\000\000\002\003\355\301\001\015\000\000\000\302\240\037\000\302\240\037\213\010\000\000\000\000\000\002\003\355\301' > pki
+    "$G" -d < pki > /dev/null 2> e; rc=$?
+    check "pack: gzip's invalid tree, exit 1" [ $rc -eq 1 ]
+    printf '\037\213\010\000\000\000\000\000\002\003\355\301\001\015\000\000\000\302\240\076\366\017\370\036\016\030\000\000\000\000\000\000\000\000\000\034\010\105\140\104\025\020\047\000\000\037\036\016\030\000\000\000' > pki2
+    "$G" -d < pki2 > /dev/null 2> e; rc=$?
+    check "gzip member then a bad pack member: exit 1 (unpack-invalid)" [ $rc -eq 1 ]
     # -kv wording (keep)
     echo fooooooooo > kin
     "$G" -kv kin 2> e; rc=$?

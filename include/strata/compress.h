@@ -61,9 +61,11 @@ typedef enum strata_codec_t {
     STRATA_CODEC_XZ = 5,
     STRATA_CODEC_ZSTD = 6,
     STRATA_CODEC_AUTO = 7,      /**< decoders only: detect by magic bytes */
-    STRATA_CODEC_LZW = 8        /**< decoders only: compress(1)'s ".Z"
+    STRATA_CODEC_LZW = 8,       /**< decoders only: compress(1)'s ".Z"
                                      (magic 1f 9d), as gzip -d reads it;
                                      encoders give STRATA_ENOTSUP */
+    STRATA_CODEC_PACK = 9       /**< decoders only: pack(1)'s Huffman ".z"
+                                     (magic 1f 1e), as gzip -d reads it */
 } strata_codec_t;
 
 /**
@@ -113,7 +115,7 @@ STRATA_API const char *strata_engines_built(void);
 /**
  * The codec called @a name (case-insensitive): "gzip" ("gz"), "zlib",
  * "deflate" ("raw"), "bzip2" ("bz2"), "xz", "zstd" ("zst"), "lzw"
- * ("compress"), "auto", "none".
+ * ("compress"), "pack", "auto", "none".
  * STRATA_CODEC_UNKNOWN for anything else, and for "zstd" when the library
  * was built without zstd.
  */
@@ -127,7 +129,8 @@ STRATA_API int strata_codec_available(strata_codec_t codec);
 
 /**
  * Identify compressed data by the magic bytes at the start of @a buf:
- * gzip 1f 8b 08, bzip2 "BZh1".."BZh9", xz fd "7zXZ" 00, LZW 1f 9d, zstd 28 b5 2f fd
+ * gzip 1f 8b 08, bzip2 "BZh1".."BZh9", xz fd "7zXZ" 00, LZW 1f 9d, pack
+ * 1f 1e, zstd 28 b5 2f fd
  * (or a skippable frame), zlib a valid two-byte header (CM 8, window <= 32K,
  * no preset dictionary).  Returns the codec; STRATA_CODEC_NONE when no
  * magic can match; STRATA_CODEC_AUTO when @a len is too short to decide

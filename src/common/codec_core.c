@@ -25,6 +25,7 @@ static const struct {
     { "xz", STRATA_CODEC_XZ },
     { "zstd", STRATA_CODEC_ZSTD }, { "zst", STRATA_CODEC_ZSTD },
     { "lzw", STRATA_CODEC_LZW }, { "compress", STRATA_CODEC_LZW },
+    { "pack", STRATA_CODEC_PACK },
     { "auto", STRATA_CODEC_AUTO },
     { "none", STRATA_CODEC_NONE },
 };
@@ -65,6 +66,7 @@ const char *strata_codec_name(strata_codec_t codec)
     case STRATA_CODEC_ZSTD:    return "zstd";
     case STRATA_CODEC_AUTO:    return "auto";
     case STRATA_CODEC_LZW:     return "lzw";
+    case STRATA_CODEC_PACK:    return "pack";
     default:                   return "unknown";
     }
 }
@@ -74,7 +76,7 @@ int strata_codec_available(strata_codec_t codec)
     if (codec == STRATA_CODEC_ZSTD)
         return STRATA_HAVE_ZSTD;
     return (codec >= STRATA_CODEC_NONE && codec <= STRATA_CODEC_AUTO)
-           || codec == STRATA_CODEC_LZW;
+           || codec == STRATA_CODEC_LZW || codec == STRATA_CODEC_PACK;
 }
 
 /* ---- detection -------------------------------------------------------------- */
@@ -102,6 +104,9 @@ strata_codec_t strata_codec_detect(const void *buf, apr_size_t len)
     more |= r < 0;
     if ((r = magic_cmp(p, len, "\x1f\x9d", 2)) == 1)
         return STRATA_CODEC_LZW;
+    more |= r < 0;
+    if ((r = magic_cmp(p, len, "\x1f\x1e", 2)) == 1)
+        return STRATA_CODEC_PACK;
     more |= r < 0;
     if ((r = magic_cmp(p, len, "\xfd" "7zXZ\0", 6)) == 1)
         return STRATA_CODEC_XZ;
@@ -282,6 +287,8 @@ apr_status_t strata__codec_init(strata__codec_t *c)
         return strata__zlib_init(c);
     case STRATA_CODEC_LZW:
         return strata__lzw_init(c);
+    case STRATA_CODEC_PACK:
+        return strata__pack_init(c);
     case STRATA_CODEC_BZIP2:
         return strata__bzip2_init(c);
     case STRATA_CODEC_XZ:
