@@ -498,6 +498,15 @@ if have gzip && [ -z "$WINELOADER" ] && [ -z "$STRATA_UNDER_WINE" ]; then
     printf '\037\213\010\000\000\000\000\000\002\003\355\301\001\015\000\000\000\302\240\076\366\017\370\036\016\030\000\000\000\000\000\000\000\000\000\034\010\105\140\104\025\020\047\000\000\037\036\016\030\000\000\000' > pki2
     "$G" -d < pki2 > /dev/null 2> e; rc=$?
     check "gzip member then a bad pack member: exit 1 (unpack-invalid)" [ $rc -eq 1 ]
+    # ownership: kept when root (as gzip), else the group where allowed
+    echo x > own
+    if [ "$(id -u)" = 0 ] && chown 1234:2345 own 2>/dev/null; then
+        "$S" compress own && "$S" decompress own.gz; rc=$?
+        check "root: owner and group kept both ways" \
+              eval "[ $rc -eq 0 ] && [ \"\$(stat -c %u:%g own)\" = 1234:2345 ]"
+    else
+        skip "ownership (not root)"
+    fi
     # -kv wording (keep)
     echo fooooooooo > kin
     "$G" -kv kin 2> e; rc=$?

@@ -780,6 +780,7 @@ static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
         tool_endpoint_abort(j->in);
         return;
     }
+    strata__os_copy_owner(j->target, path);     /* as gzip: best effort */
     apr_file_perms_set(j->target, fi.protection);
     apr_file_mtime_set(j->target, restore != 0 ? restore : fi.mtime,
                        z->fpool);
