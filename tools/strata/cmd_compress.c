@@ -534,7 +534,7 @@ static const char *zc_ratio(apr_uint64_t plain, apr_uint64_t coded,
     double saved;
 
     if (plain == 0)
-        return "  0.0%";
+        return " -Inf%";        /* as gzip since 1.14 (1.12: "  0.0%") */
     saved = (double)plain - ((double)coded - (double)overhead);
     return apr_psprintf(pool, "%5.1f%%", 100.0 * saved / (double)plain);
 }
