@@ -512,6 +512,18 @@ if have gzip && [ -z "$WINELOADER" ] && [ -z "$STRATA_UNDER_WINE" ]; then
     else
         skip "ownership (not root)"
     fi
+    # zip: the first entry, as gzip -dc reads it (not in place: no suffix)
+    if have zip; then
+        printf 'first entry\n' > ze1; printf 'second\n' > ze2; rm -f z.zip
+        zip -q z.zip ze1 ze2
+        "$G" -dc z.zip > zo; rc=$?
+        check "zip: the first entry (deflated)" eval "[ $rc -le 2 ] && cmp -s ze1 zo"
+        rm -f zs.zip; zip -q -0 zs.zip ze2
+        "$G" -dc < zs.zip > zo; rc=$?
+        check "zip: a stored entry from stdin" eval "[ $rc -eq 0 ] && cmp -s ze2 zo"
+    else
+        skip "zip checks (no zip)"
+    fi
     # -kv wording (keep)
     echo fooooooooo > kin
     "$G" -kv kin 2> e; rc=$?

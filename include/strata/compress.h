@@ -64,8 +64,11 @@ typedef enum strata_codec_t {
     STRATA_CODEC_LZW = 8,       /**< decoders only: compress(1)'s ".Z"
                                      (magic 1f 9d), as gzip -d reads it;
                                      encoders give STRATA_ENOTSUP */
-    STRATA_CODEC_PACK = 9       /**< decoders only: pack(1)'s Huffman ".z"
+    STRATA_CODEC_PACK = 9,      /**< decoders only: pack(1)'s Huffman ".z"
                                      (magic 1f 1e), as gzip -d reads it */
+    STRATA_CODEC_ZIP = 10       /**< decoders only: the first entry of a
+                                     zip file ("PK\3\4", deflated or
+                                     stored), as gzip -d reads it */
 } strata_codec_t;
 
 /**
@@ -115,7 +118,7 @@ STRATA_API const char *strata_engines_built(void);
 /**
  * The codec called @a name (case-insensitive): "gzip" ("gz"), "zlib",
  * "deflate" ("raw"), "bzip2" ("bz2"), "xz", "zstd" ("zst"), "lzw"
- * ("compress"), "pack", "auto", "none".
+ * ("compress"), "pack", "zip", "auto", "none".
  * STRATA_CODEC_UNKNOWN for anything else, and for "zstd" when the library
  * was built without zstd.
  */
@@ -130,7 +133,7 @@ STRATA_API int strata_codec_available(strata_codec_t codec);
 /**
  * Identify compressed data by the magic bytes at the start of @a buf:
  * gzip 1f 8b 08, bzip2 "BZh1".."BZh9", xz fd "7zXZ" 00, LZW 1f 9d, pack
- * 1f 1e, zstd 28 b5 2f fd
+ * 1f 1e, zip "PK\3\4", zstd 28 b5 2f fd
  * (or a skippable frame), zlib a valid two-byte header (CM 8, window <= 32K,
  * no preset dictionary).  Returns the codec; STRATA_CODEC_NONE when no
  * magic can match; STRATA_CODEC_AUTO when @a len is too short to decide

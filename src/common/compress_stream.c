@@ -847,14 +847,14 @@ apr_status_t strata__cs_restart(strata_stream_t *s, int detect)
       cs_shutdown, cs_close, cs_control }
 
 /* Indexed by strata_codec_t; [0] and [AUTO] are decoder-only names. */
-static const strata_stream_type_t cs_types[2][10] = {
+static const strata_stream_type_t cs_types[2][11] = {
     { CS_TYPE("none"), CS_TYPE("gzip"), CS_TYPE("zlib"), CS_TYPE("deflate"),
       CS_TYPE("bzip2"), CS_TYPE("xz"), CS_TYPE("zstd"), CS_TYPE("auto"),
-      CS_TYPE("lzw"), CS_TYPE("pack") },
+      CS_TYPE("lzw"), CS_TYPE("pack"), CS_TYPE("zip") },
     { CS_TYPE("none-d"), CS_TYPE("gzip-d"), CS_TYPE("zlib-d"),
       CS_TYPE("deflate-d"), CS_TYPE("bzip2-d"), CS_TYPE("xz-d"),
       CS_TYPE("zstd-d"), CS_TYPE("auto-d"), CS_TYPE("lzw-d"),
-      CS_TYPE("pack-d") },
+      CS_TYPE("pack-d"), CS_TYPE("zip-d") },
 };
 
 int strata_stream_is_codec(const strata_stream_t *s)
@@ -864,7 +864,7 @@ int strata_stream_is_codec(const strata_stream_t *s)
     if (s == NULL)
         return 0;
     t = s->type;
-    return (t >= &cs_types[0][0] && t <= &cs_types[1][9])
+    return (t >= &cs_types[0][0] && t <= &cs_types[1][10])
            || t == &strata__gzip_parallel_type;
 }
 
@@ -917,10 +917,10 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
         || (strata_stream_caps(inner) & need) != need
         || strata_stream_is_closed(inner))
         return APR_EINVAL;
-    if (codec <= STRATA_CODEC_NONE || codec > STRATA_CODEC_PACK
+    if (codec <= STRATA_CODEC_NONE || codec > STRATA_CODEC_ZIP
         || (encode && codec == STRATA_CODEC_AUTO))
         return APR_EINVAL;
-    if (encode && (codec == STRATA_CODEC_LZW || codec == STRATA_CODEC_PACK))
+    if (encode && codec > STRATA_CODEC_AUTO)
         return STRATA_ENOTSUP;              /* decoding only */
     if (!strata_codec_available(codec))
         return STRATA_ENOTSUP;

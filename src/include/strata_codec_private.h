@@ -92,6 +92,7 @@ apr_status_t strata__xz_init(strata__codec_t *c);
 apr_status_t strata__zstd_init(strata__codec_t *c);
 apr_status_t strata__lzw_init(strata__codec_t *c);     /* decoder only */
 apr_status_t strata__pack_init(strata__codec_t *c);    /* decoder only */
+apr_status_t strata__zip_init(strata__codec_t *c);     /* decoder only */
 
 /* The optional gzip/zlib/deflate engines (STRATA_ENOTSUP when absent). */
 apr_status_t strata__isal_init(strata__codec_t *c);

@@ -386,7 +386,8 @@ static const char *zc_gzip_words(zc_t *z, zc_job_t *j, apr_status_t rv)
     if (rv != STRATA_EBADDATA || (z->codec.format != STRATA_CODEC_AUTO
                                   && z->codec.format != STRATA_CODEC_GZIP
                                   && z->codec.format != STRATA_CODEC_LZW
-                                  && z->codec.format != STRATA_CODEC_PACK))
+                                  && z->codec.format != STRATA_CODEC_PACK
+                                  && z->codec.format != STRATA_CODEC_ZIP))
         return NULL;
     if (info.codec == STRATA_CODEC_AUTO || info.codec == STRATA_CODEC_UNKNOWN
         || (info.codec == STRATA_CODEC_GZIP && info.members == 0
@@ -396,7 +397,7 @@ static const char *zc_gzip_words(zc_t *z, zc_job_t *j, apr_status_t rv)
         return "invalid compressed data--format violated";
     if (info.codec == STRATA_CODEC_LZW)
         return "corrupt input.";
-    if (info.codec == STRATA_CODEC_PACK)
+    if (info.codec == STRATA_CODEC_PACK || info.codec == STRATA_CODEC_ZIP)
         return "invalid compressed data--format violated";
     return NULL;
 }
