@@ -9,6 +9,13 @@
  * output is written to a temporary file and renamed into place only once
  * complete, so after success, failure or a signal exactly one of FILE and
  * FILE.gz is there (kill -9 may leave the hidden temporary file).
+ *
+ * Where a user or a script would notice, it behaves as gzip 1.12 (checked
+ * against it in tests/tool_gzip.sh): the header gzip writes (name and time
+ * unless -n), -N, -l/-lv byte for byte, trailing data after the members,
+ * gzip's messages and exit codes (a bad command line is 1), the GZIP
+ * variable, -r, and, installed as gzip/gunzip/zcat, gzip's name in
+ * messages.
  */
 #include "tool.h"
 #include "endpoint.h"
@@ -130,7 +137,7 @@ static void zc_usage(zc_t *z, apr_file_t *f)
         "(.bz2, .xz, .zst, .zz with -F) and FILE goes, unless -k or -c.  With\n"
         "no FILE, or when FILE is -, standard input goes to standard output.\n"
         "Compressed input's format is detected; -F names it.  Exit status:\n"
-        "0 fine, 1 an error, 2 a bad command line or a warning (file skipped).\n"
+        "0 fine, 1 an error or a bad command line, 2 a warning (as gzip).\n"
         "\n"
         "options:\n", z->prog,
         z->mode == ZC_COMPRESS ? "Compress (-d: decompress)"
