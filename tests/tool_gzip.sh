@@ -524,6 +524,15 @@ if have gzip && [ -z "$WINELOADER" ] && [ -z "$STRATA_UNDER_WINE" ]; then
     else
         skip "zip checks (no zip)"
     fi
+    # terminal refusals in gzip's words
+    if script -qc true /dev/null < /dev/null > /dev/null 2>&1; then
+        script -qc "gzip < /dev/null; echo rc=\$?" /dev/null < /dev/null > ttw 2>&1
+        script -qc "'$G' < /dev/null; echo rc=\$?" /dev/null < /dev/null > ttg 2>&1
+        check "terminal refusal (compress): as gzip, words and status" cmp -s ttw ttg
+        script -qc "gzip -d; echo rc=\$?" /dev/null < /dev/null > ttw 2>&1
+        script -qc "'$G' -d; echo rc=\$?" /dev/null < /dev/null > ttg 2>&1
+        check "terminal refusal (decompress): as gzip, words and status" cmp -s ttw ttg
+    fi
     # -kv wording (keep)
     echo fooooooooo > kin
     "$G" -kv kin 2> e; rc=$?

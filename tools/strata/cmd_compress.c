@@ -931,14 +931,16 @@ static int zc_terminal_check(zc_t *z)
         return 0;
     if (z->mode == ZC_COMPRESS && uses_stdout
         && strata__os_isatty(z->ctx->out)) {
-        tool_error(z->ctx, "compressed data not written to a terminal "
-                   "(use -f to force)");
+        tool_error(z->ctx, "compressed data not written to a terminal. "
+                   "Use -f to force compression.");
+        apr_file_printf(z->ctx->err, "For help, type: %s -h\n", z->prog);
         return -1;
     }
     if (z->mode != ZC_COMPRESS && uses_stdin
         && (z->presume_tty || strata__os_isatty(z->ctx->in))) {
-        tool_error(z->ctx, "compressed data not read from a terminal "
-                   "(use -f to force)");
+        tool_error(z->ctx, "compressed data not read from a terminal. "
+                   "Use -f to force decompression.");
+        apr_file_printf(z->ctx->err, "For help, type: %s -h\n", z->prog);
         return -1;
     }
     return 0;
