@@ -43,7 +43,7 @@ static const tool_option_t zc_options[] = {
     { "force",      'f', NULL,
       "overwrite; allow a terminal; -dcf copies plain data" },
     { "test",       't', NULL, "test the compressed files' integrity" },
-    { "list",       'l', NULL, "list sizes, ratio and format of each file" },
+    { "list",       'l', NULL, "list sizes, ratio and name, as gzip -l" },
     { "quiet",      'q', NULL, "no warnings" },
     { "verbose",    'v', NULL, "name each file and its ratio" },
     { "suffix",     'S', "SUF", "use suffix SUF instead of the format's" },

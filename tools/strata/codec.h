@@ -18,7 +18,7 @@ enum { TOOL_CODEC_OPT_MAX_OUTPUT = 300, TOOL_CODEC_OPT_MAX_RATIO,
  * -1 carries help text ("-1 .. -9"); -0 and -2..-9 are hidden. */
 #define TOOL_CODEC_OPTIONS                                                    \
     { "format", 'F', "FORMAT",                                                \
-      "gzip, bzip2, xz, zstd, zlib, deflate, auto" },              \
+      "gzip, bzip2, xz, zstd, zlib, deflate, auto; lzw, pack, zip (read)" }, \
     { NULL, '1', NULL, "compression level, fastest .. best" },          \
     { NULL, '0', NULL, NULL }, { NULL, '2', NULL, NULL },                     \
     { NULL, '3', NULL, NULL }, { NULL, '4', NULL, NULL },                     \
