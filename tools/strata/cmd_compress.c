@@ -842,6 +842,31 @@ static void zc_streamed(zc_t *z, zc_job_t *j, const char *spec, int index)
 
 /* ---- -l ------------------------------------------------------------------------- */
 
+/* -lv's method: gzip's names for the formats it reads, else ours. */
+static const char *zc_list_method(zc_t *z, zc_job_t *j, strata_codec_t c)
+{
+    unsigned char h[10];
+    apr_size_t n = sizeof(h);
+    apr_file_t *f;
+
+    switch (c) {
+    case STRATA_CODEC_GZIP: return "defla";
+    case STRATA_CODEC_LZW:  return "compr";
+    case STRATA_CODEC_PACK: return "pack";
+    case STRATA_CODEC_ZIP:  break;
+    default:                return strata_codec_name(c);
+    }
+    /* zip: the first entry's method, from its local header */
+    if (j->path == NULL
+        || apr_file_open(&f, j->path, APR_FOPEN_READ | APR_FOPEN_BINARY,
+                         APR_FPROT_OS_DEFAULT, z->fpool) != APR_SUCCESS)
+        return "defla";
+    if (apr_file_read_full(f, h, sizeof(h), &n) != APR_SUCCESS)
+        h[8] = 8;
+    apr_file_close(f);
+    return h[8] == 0 && h[9] == 0 ? "store" : "defla";
+}
+
 /* -lv: "defla 363a3020 Jan  2 03:04 ", as gzip -lv. */
 static const char *zc_list_verbose(zc_t *z, zc_job_t *j, strata_codec_t c,
                                    const strata_gzip_header_t *h)
@@ -867,10 +892,14 @@ static const char *zc_list_verbose(zc_t *z, zc_job_t *j, strata_codec_t c,
         apr_file_close(f);
     }
     apr_time_exp_lt(&tm, when);
-    return apr_psprintf(z->fpool, "%-5.5s %08x %s%3d %02d:%02d ",
-                        c == STRATA_CODEC_GZIP ? "defla" : strata_codec_name(c),
-                        (unsigned)crc, mon[tm.tm_mon % 12], tm.tm_mday,
-                        tm.tm_hour, tm.tm_min);
+    return apr_psprintf(z->fpool, "%-5.5s %s %s%3d %02d:%02d ",
+                        zc_list_method(z, j, c),
+                        c == STRATA_CODEC_LZW || c == STRATA_CODEC_PACK
+                        || c == STRATA_CODEC_ZIP
+                        ? "ffffffffffffffff"    /* gzip's "no CRC", as is */
+                        : apr_psprintf(z->fpool, "%08x", (unsigned)crc),
+                        mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
+                        tm.tm_min);
 }
 
 static void zc_list_row(zc_t *z, apr_uint64_t coded, apr_uint64_t plain,
