@@ -512,6 +512,10 @@ if have gzip && [ -z "$WINELOADER" ] && [ -z "$STRATA_UNDER_WINE" ]; then
     else
         skip "ownership (not root)"
     fi
+    for a in "-l helin.Z" "-lv helin.Z" "-lv test.z"; do
+        gzip $a > lw 2>&1; "$G" $a > lg 2>&1
+        check "$a (old formats): byte for byte as gzip" cmp -s lw lg
+    done
     # zip: the first entry, as gzip -dc reads it (not in place: no suffix)
     if have zip; then
         printf 'first entry\n' > ze1; printf 'second\n' > ze2; rm -f z.zip
