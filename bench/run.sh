@@ -1,6 +1,9 @@
 #!/bin/sh
 # Build (Release) and run every benchmark; prints ROW lines with ratios.
 #   bench/run.sh [build-dir]      env: STRATA_BENCH_MB (data size, MiB)
+# bench_compress runs twice: on generated text, then on a corpus of this
+# machine's real files (bench/corpus.sh: man pages, C headers, changelogs,
+# shared libraries).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build-bench}
@@ -11,3 +14,10 @@ for b in "$build"/bench/bench_*; do
   echo "== $(basename "$b")"
   (cd "$build" && "$b")
 done
+corpus=$build/bench_corpus.bin
+if [ -x "$build/bench/bench_compress" ] \
+   && "$src/bench/corpus.sh" "$corpus" "${STRATA_BENCH_MB:-32}" >/dev/null; then
+  echo "== bench_compress (real files: $corpus)"
+  (cd "$build" && STRATA_BENCH_FILE=$corpus "$build/bench/bench_compress")
+  rm -f "$corpus"
+fi

@@ -20,7 +20,8 @@ leg() {
     asan)          ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
                    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                    CC=clang bash ci/build.sh asan -DCMAKE_BUILD_TYPE=Debug \
-                     -DSTRATA_SANITIZE=address,undefined -DSTRATA_BUILD_BENCH=OFF ;;
+                     -DSTRATA_SANITIZE=address,undefined -DSTRATA_BUILD_BENCH=OFF \
+                     -DSTRATA_BUILD_FUZZ=ON ;;
     tsan)          TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
                    CC=clang bash ci/build.sh tsan -DCMAKE_BUILD_TYPE=Debug \
                      -DSTRATA_SANITIZE=thread -DSTRATA_BUILD_BENCH=OFF ;;

@@ -7,8 +7,12 @@
 #include "strata/fault.h"
 #include "strata/compress.h"
 #include "strata_codec_private.h"  /* strata__pgz_fail_start_at */
+#include "strata/executor.h"
 #include <apr_env.h>
 #include <apr_strings.h>
+#include <apr_thread_cond.h>
+#include <apr_thread_mutex.h>
+#include <apr_thread_proc.h>
 #include <zlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -364,6 +368,60 @@ static void engines_names_choice_and_forcing(void)
         apr_env_set(STRATA_ENGINE_ENV, saved, strata_test_pool);
     else
         apr_env_delete(STRATA_ENGINE_ENV, strata_test_pool);
+}
+
+/* libdeflate's block buffer starts small and grows to its 4 MiB block: a
+ * short stream holds little memory, a long one spans several blocks and a
+ * sync flush in the middle of a growing block; zlib reads every byte. */
+static void libdeflate_blocks_grow_and_span(void)
+{
+    strata_compress_opts_t o;
+    strata_decompress_opts_t d;
+    strata_codec_info_t info;
+    strata_stream_t *mem, *z;
+    apr_size_t len = ((apr_size_t)4 << 20) + 12345, half = (apr_size_t)5 << 19;
+    apr_size_t clen, plen, done;
+    char *text, *plain;
+    const void *c;
+
+    if (!STRATA_HAVE_LIBDEFLATE)
+        return;
+    text = sample(len, 41);
+    strata_compress_opts_init(&o);
+    strata_decompress_opts_init(&d);
+    o.level = 6;
+    o.engine = STRATA_ENGINE_LIBDEFLATE;
+    d.engine = STRATA_ENGINE_ZLIB;
+    /* short: under 1 MiB of codec memory (compressor included) */
+    strata_memory_create(&mem, 0, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_compress_writer(&z, mem, STRATA_CODEC_GZIP,
+                                                  &o, 0, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(z, text, 10000, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_codec_stream_info(z, &info));
+    CU_ASSERT_EQUAL(info.engine, STRATA_ENGINE_LIBDEFLATE);
+    ASSERT_RV(APR_SUCCESS, strata_close(z));
+    CU_ASSERT(info.mem_peak < (apr_size_t)1 << 20);
+    /* long: 2.5 MiB, a sync flush, the rest (past one block); odd writes */
+    strata_memory_create(&mem, 0, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_compress_writer(&z, mem, STRATA_CODEC_GZIP,
+                                                  &o, 0, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_test_write_all(z, text, half,
+                                                 77777));
+    ASSERT_RV(APR_SUCCESS, strata_flush(z, STRATA_FLUSH_SYNC));
+    strata_memory_contents(mem, &c, &done);
+    CU_ASSERT(done > 0);
+    ASSERT_RV(APR_SUCCESS, strata_test_write_all(z, text + half,
+                                                 len - half,
+                                                 333333));
+    ASSERT_RV(APR_SUCCESS, strata_codec_stream_info(z, &info));
+    /* one 4 MiB block, its output and the compressor, no more */
+    CU_ASSERT(info.mem_peak < (apr_size_t)10 << 20);
+    ASSERT_RV(APR_SUCCESS, strata_close(z));
+    strata_memory_contents(mem, &c, &clen);
+    ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_GZIP, &d, c, clen,
+                                          &plain, &plen));
+    CU_ASSERT_EQUAL(plen, len);
+    CU_ASSERT(plen == len && memcmp(plain, text, len) == 0);
 }
 
 /* libdeflate's pieces are joined by clearing BFINAL: check the walker on
@@ -1166,6 +1224,129 @@ static void parallel_gzip_roundtrip_forms(void)
     CU_ASSERT(plen == 1000000 && tmemcmp(plain, data, plen) == 0);
 }
 
+/* Parallel gzip on a shared executor: both forms, every engine the
+ * build has, through the executor's workers. */
+static void parallel_gzip_on_executor(void)
+{
+    static const strata_engine_t engines[] = {
+        STRATA_ENGINE_AUTO, STRATA_ENGINE_ZLIB, STRATA_ENGINE_ISAL,
+        STRATA_ENGINE_LIBDEFLATE };
+    strata_executor_t *ex;
+    strata_compress_opts_t o;
+    strata_codec_info_t info;
+    strata_stream_t *mem, *z;
+    char *data = sample(700000, 12), *plain;
+    const void *c;
+    apr_size_t clen, plen;
+    unsigned e;
+    int members;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_executor_create(&ex, 2,
+                                                        strata_test_pool));
+    for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+        if (!strata_engine_available(engines[e]))
+            continue;
+        for (members = 0; members <= 1; members++) {
+            strata_compress_opts_init(&o);
+            o.threads = 2;
+            o.block_size = 65536;
+            o.gzip_members = members;
+            o.engine = engines[e];
+            o.executor = ex;
+            strata_memory_create(&mem, 0, strata_test_pool);
+            ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(
+                &z, mem, STRATA_CODEC_GZIP, &o, 0, strata_test_pool));
+            ASSERT_RV(APR_SUCCESS, strata_test_write_all(z, data, 700000,
+                                                         33333));
+            ASSERT_RV(APR_SUCCESS, strata_codec_stream_info(z, &info));
+            CU_ASSERT_EQUAL(info.threads, 2);
+            ASSERT_RV(APR_SUCCESS, strata_close(z));
+            strata_memory_contents(mem, &c, &clen);
+            ASSERT_RV(APR_SUCCESS, decompress_mem(STRATA_CODEC_GZIP, NULL, c,
+                                                  clen, &plain, &plen));
+            CU_ASSERT(plen == 700000 && tmemcmp(plain, data, plen) == 0);
+        }
+    }
+    ASSERT_RV(APR_SUCCESS, strata_executor_destroy(ex, STRATA_EXECUTOR_FINISH));
+}
+
+/* Two tasks that hold the executor's workers until released. */
+typedef struct hold_t {
+    apr_thread_mutex_t *mu;
+    apr_thread_cond_t *cv;
+    int go, waiting;
+} hold_t;
+
+static apr_status_t hold_task(void *arg, void **result)
+{
+    hold_t *h = arg;
+
+    (void)result;
+    apr_thread_mutex_lock(h->mu);
+    h->waiting++;
+    apr_thread_cond_broadcast(h->cv);
+    while (!h->go)
+        apr_thread_cond_wait(h->cv, h->mu);
+    apr_thread_mutex_unlock(h->mu);
+    return APR_SUCCESS;
+}
+
+static void *APR_THREAD_FUNC hold_release_later(apr_thread_t *t, void *arg)
+{
+    hold_t *h = arg;
+
+    apr_sleep(100000);              /* after the destroy has cancelled */
+    apr_thread_mutex_lock(h->mu);
+    h->go = 1;
+    apr_thread_cond_broadcast(h->cv);
+    apr_thread_mutex_unlock(h->mu);
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+/* The executor is destroyed with its blocks still queued: the stream fails
+ * with STRATA_ECANCELED, and close neither hangs nor leaks. */
+static void parallel_gzip_executor_cancel_fails_stream(void)
+{
+    strata_executor_t *ex;
+    strata_compress_opts_t o;
+    strata_stream_t *mem, *z;
+    apr_thread_t *t;
+    apr_status_t trv, rv;
+    hold_t h;
+    char *data = sample(3 * 65536, 13);
+
+    memset(&h, 0, sizeof(h));
+    apr_thread_mutex_create(&h.mu, APR_THREAD_MUTEX_DEFAULT, strata_test_pool);
+    apr_thread_cond_create(&h.cv, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_executor_create(&ex, 2,
+                                                        strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_executor_submit(ex, hold_task, &h, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_executor_submit(ex, hold_task, &h, NULL));
+    apr_thread_mutex_lock(h.mu);
+    while (h.waiting < 2)
+        apr_thread_cond_wait(h.cv, h.mu);
+    apr_thread_mutex_unlock(h.mu);
+    strata_compress_opts_init(&o);
+    o.threads = 2;
+    o.block_size = 65536;
+    o.engine = STRATA_ENGINE_ZLIB;
+    o.executor = ex;
+    strata_memory_create(&mem, 0, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(&z, mem,
+        STRATA_CODEC_GZIP, &o, 0, strata_test_pool));
+    /* three whole blocks: queued behind the held workers */
+    ASSERT_RV(APR_SUCCESS, strata_write_all(z, data, 3 * 65536, NULL));
+    ASSERT_RV_FATAL(APR_SUCCESS, apr_thread_create(&t, NULL,
+        hold_release_later, &h, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_executor_destroy(ex, STRATA_EXECUTOR_CANCEL));
+    apr_thread_join(&trv, t);
+    rv = strata_flush(z, STRATA_FLUSH_SYNC);
+    CU_ASSERT_EQUAL(rv, STRATA_ECANCELED);
+    rv = strata_close(z);
+    CU_ASSERT_EQUAL(rv, STRATA_ECANCELED);
+}
+
 static void parallel_gzip_forgotten_stream_closed_by_pool(void)
 {
     strata_compress_opts_t o;
@@ -1264,6 +1445,7 @@ static CU_TestInfo tests[] = {
     { "codec_bad_arguments", codec_bad_arguments },
     { "engines_names_choice_and_forcing", engines_names_choice_and_forcing },
     { "deflate_unfinal_joins_streams", deflate_unfinal_joins_streams },
+    { "libdeflate_blocks_grow_and_span", libdeflate_blocks_grow_and_span },
     { "roundtrip_all_codecs_four_directions", roundtrip_all_codecs_four_directions },
     { "roundtrip_levels_and_incompressible", roundtrip_levels_and_incompressible },
     { "sync_flush_makes_data_decodable", sync_flush_makes_data_decodable },
@@ -1289,6 +1471,9 @@ static CU_TestInfo tests[] = {
     { "fault_error_at_call_n_other_directions",
       fault_error_at_call_n_other_directions },
     { "parallel_gzip_roundtrip_forms", parallel_gzip_roundtrip_forms },
+    { "parallel_gzip_on_executor", parallel_gzip_on_executor },
+    { "parallel_gzip_executor_cancel_fails_stream",
+      parallel_gzip_executor_cancel_fails_stream },
     { "parallel_gzip_forgotten_stream_closed_by_pool",
       parallel_gzip_forgotten_stream_closed_by_pool },
     { "parallel_gzip_thread_start_failure_is_clean",

@@ -170,6 +170,16 @@ typedef struct strata_compress_opts_t {
      *  automatic choice avoids libdeflate's block buffers (a few MiB)
      *  under a max_memory below 8 MiB. */
     strata_engine_t engine;
+    /** Parallel gzip (threads > 1): the executor whose workers compress the
+     *  blocks, or NULL for threads of the stream's own (started with the
+     *  stream, joined by close).  With an executor, @a threads still sets
+     *  how many blocks may be in flight; the executor must outlive the
+     *  stream (close waits for its blocks).  A block the executor cancels
+     *  (strata_executor_destroy with STRATA_EXECUTOR_CANCEL) fails the
+     *  stream with STRATA_ECANCELED; one it refuses (closed, no memory) is
+     *  compressed on the writer's own thread.  Other codecs ignore it
+     *  (xz's and zstd's threads are their libraries'). */
+    struct strata_executor_t *executor;
     /** gzip: non-zero writes each member's header as gzip(1) does, the same
      *  bytes on every engine: FNAME gzip_name (if not NULL), MTIME
      *  gzip_mtime, XFL 2 at level 9 and 4 at levels 0 and 1 (else 0), OS 3

@@ -7,15 +7,23 @@
  * an empty stored block, as zlib's sync flush ends.  The bit's position is
  * only known by walking the blocks: this walks them, decoding Huffman
  * symbols (a 10-bit table, and canonical decoding bit by bit for the rare
- * longer codes) without producing any output.
+ * longer codes) without producing any output.  The walk costs about a
+ * tenth of libdeflate's compression time, so it is kept lean: the bit
+ * buffer is refilled eight bytes at a time, and a table entry for a length
+ * or distance code counts its extra bits too, so one shift skips both.
  */
 #include "strata_codec_private.h"
 #include <string.h>
 
 #define WALK_TBITS 10
 
+/* What a table entry's bit count covers (walk_build's @extra). */
+enum { WALK_CODE_ONLY, WALK_LIT_EXTRA, WALK_DIST_EXTRA };
+
 typedef struct walk_huff_t {
-    apr_uint16_t table[1 << WALK_TBITS];    /* symbol << 4 | length; 0: long */
+    apr_uint16_t table[1 << WALK_TBITS];    /* symbol << 5 | bits; 0: long
+                                               code (bits: the code's, plus
+                                               its extra bits if any) */
     apr_uint16_t count[16];                 /* codes per length */
     apr_uint16_t symbol[288];               /* symbols in canonical order */
 } walk_huff_t;
@@ -30,6 +38,18 @@ typedef struct walk_t {
 
 static void walk_refill(walk_t *w)
 {
+    if (w->next + 8 <= w->len) {            /* eight bytes at once */
+        const unsigned char *p = w->buf + w->next;
+        apr_uint64_t v = (apr_uint64_t)p[0] | (apr_uint64_t)p[1] << 8
+            | (apr_uint64_t)p[2] << 16 | (apr_uint64_t)p[3] << 24
+            | (apr_uint64_t)p[4] << 32 | (apr_uint64_t)p[5] << 40
+            | (apr_uint64_t)p[6] << 48 | (apr_uint64_t)p[7] << 56;
+
+        w->bb |= v << w->nb;
+        w->next += (63 - w->nb) >> 3;
+        w->nb |= 56;
+        return;
+    }
     while (w->nb <= 56) {
         if (w->next < w->len)
             w->bb |= (apr_uint64_t)w->buf[w->next] << w->nb;
@@ -54,8 +74,26 @@ static unsigned walk_bits(walk_t *w, unsigned n)
     return v;
 }
 
+static const unsigned char walk_lext[29] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+    3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+static const unsigned char walk_dext[30] = {
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+    7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+
+/* Extra bits after symbol @sym of a table built with @extra. */
+static unsigned walk_extra(int extra, unsigned sym)
+{
+    if (extra == WALK_LIT_EXTRA)
+        return sym >= 257 && sym <= 285 ? walk_lext[sym - 257] : 0;
+    if (extra == WALK_DIST_EXTRA)
+        return sym < 30 ? walk_dext[sym] : 0;
+    return 0;
+}
+
 /* Build a decoder from code lengths; -1 if over-subscribed. */
-static int walk_build(walk_huff_t *h, const unsigned char *lens, unsigned n)
+static int walk_build(walk_huff_t *h, const unsigned char *lens, unsigned n,
+                      int extra)
 {
     apr_uint16_t offs[16];
     unsigned code, len, sym, i, rev, step;
@@ -91,32 +129,39 @@ static int walk_build(walk_huff_t *h, const unsigned char *lens, unsigned n)
             }
             step = 1u << len;
             for (; rev < (1u << WALK_TBITS); rev += step)
-                h->table[rev] = (apr_uint16_t)(h->symbol[i] << 4 | len);
+                h->table[rev] = (apr_uint16_t)(h->symbol[i] << 5
+                                  | (len + walk_extra(extra, h->symbol[i])));
         }
         code <<= 1;
     }
     return 0;
 }
 
-/* One symbol; -1 for a code that is not in the table. */
-static int walk_decode(walk_t *w, const walk_huff_t *h)
+/* One symbol, and its extra bits skipped as the table was built (@extra);
+ * -1 for a code that is not in the table.  Needs 15 + 13 bits in the
+ * buffer (the caller refills). */
+static int walk_decode(walk_t *w, const walk_huff_t *h, int extra)
 {
-    unsigned e, len, code = 0, first = 0, index = 0, count;
+    unsigned e, len, code = 0, first = 0, index = 0, count, sym, x;
 
-    walk_refill(w);
     e = h->table[w->bb & ((1u << WALK_TBITS) - 1)];
     if (e != 0) {
-        w->bb >>= e & 15;
-        w->nb -= e & 15;
-        return (int)(e >> 4);
+        w->bb >>= e & 31;
+        w->nb -= e & 31;
+        return (int)(e >> 5);
     }
     for (len = 1; len < 16; len++) {        /* canonical, bit by bit */
         code |= (unsigned)(w->bb & 1);
         w->bb >>= 1;
         w->nb--;
         count = h->count[len];
-        if (code - first < count)
-            return h->symbol[index + (code - first)];
+        if (code - first < count) {
+            sym = h->symbol[index + (code - first)];
+            x = walk_extra(extra, sym);
+            w->bb >>= x;
+            w->nb -= x;
+            return (int)sym;
+        }
         index += count;
         first += count;
         first <<= 1;
@@ -125,14 +170,9 @@ static int walk_decode(walk_t *w, const walk_huff_t *h)
     return -1;
 }
 
-static const unsigned char walk_lext[29] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-    3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const unsigned char walk_dext[30] = {
-    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-    7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
-
-/* Skip the symbols of a Huffman block up to its end-of-block code. */
+/* Skip the symbols of a Huffman block up to its end-of-block code.  A
+ * length and distance pair takes at most 48 bits with their extra bits, so
+ * symbols are decoded without refilling while 48 bits remain. */
 static int walk_codes(walk_t *w)
 {
     int sym;
@@ -140,18 +180,22 @@ static int walk_codes(walk_t *w)
     for (;;) {
         if (w->next > w->len + 8)
             return -1;                      /* ran off the end */
-        sym = walk_decode(w, &w->lit);
-        if (sym < 0 || sym > 285)
-            return -1;
-        if (sym < 256)
-            continue;
-        if (sym == 256)
-            return 0;
-        walk_bits(w, walk_lext[sym - 257]);
-        sym = walk_decode(w, &w->dist);
-        if (sym < 0 || sym > 29)
-            return -1;
-        walk_bits(w, walk_dext[sym]);
+        walk_refill(w);
+        while (w->nb >= 48) {
+            sym = walk_decode(w, &w->lit, WALK_LIT_EXTRA);
+            if (sym < 256) {
+                if (sym < 0)
+                    return -1;
+                continue;
+            }
+            if (sym == 256)
+                return 0;
+            if (sym > 285)
+                return -1;
+            sym = walk_decode(w, &w->dist, WALK_DIST_EXTRA);
+            if (sym < 0 || sym > 29)
+                return -1;
+        }
     }
 }
 
@@ -164,9 +208,9 @@ static int walk_fixed(walk_t *w)
     for (; i < 256; i++) lens[i] = 9;
     for (; i < 280; i++) lens[i] = 7;
     for (; i < 288; i++) lens[i] = 8;
-    walk_build(&w->lit, lens, 288);
+    walk_build(&w->lit, lens, 288, WALK_LIT_EXTRA);
     for (i = 0; i < 30; i++) lens[i] = 5;
-    walk_build(&w->dist, lens, 30);
+    walk_build(&w->dist, lens, 30, WALK_DIST_EXTRA);
     return walk_codes(w);
 }
 
@@ -186,10 +230,11 @@ static int walk_dynamic(walk_t *w)
     memset(lens, 0, sizeof(lens));
     for (i = 0; i < ncode; i++)
         lens[order[i]] = (unsigned char)walk_bits(w, 3);
-    if (walk_build(&w->lit, lens, 19) != 0)
+    if (walk_build(&w->lit, lens, 19, WALK_CODE_ONLY) != 0)
         return -1;
     for (i = 0; i < nlen + ndist;) {
-        sym = walk_decode(w, &w->lit);
+        walk_refill(w);
+        sym = walk_decode(w, &w->lit, WALK_CODE_ONLY);
         if (sym < 0)
             return -1;
         if (sym < 16) {
@@ -210,8 +255,8 @@ static int walk_dynamic(walk_t *w)
         while (rep--)
             lens[i++] = (unsigned char)sym;
     }
-    if (walk_build(&w->lit, lens, nlen) != 0
-        || walk_build(&w->dist, lens + nlen, ndist) != 0)
+    if (walk_build(&w->lit, lens, nlen, WALK_LIT_EXTRA) != 0
+        || walk_build(&w->dist, lens + nlen, ndist, WALK_DIST_EXTRA) != 0)
         return -1;
     return walk_codes(w);
 }

@@ -132,8 +132,8 @@ static const engine_row_t engine_table[10] = {
 #undef E_I
 #undef E_L
 
-/* Below this cap libdeflate's block buffers do not fit comfortably. */
-#define ENGINE_LDEF_MIN_CAP ((apr_uint64_t)8 * 1024 * 1024)
+/* Below this cap libdeflate's 4 MiB block and its output do not fit. */
+#define ENGINE_LDEF_MIN_CAP ((apr_uint64_t)12 * 1024 * 1024)
 
 static int engine_can(strata_engine_t e, int use, int level, apr_uint64_t cap,
                       int *elevel)
@@ -160,7 +160,7 @@ static int engine_can(strata_engine_t e, int use, int level, apr_uint64_t cap,
          * blocks; parallel, blocks too small to match zlib's size */
         if (use == STRATA__USE_ENCODE && cap != 0 && cap < ENGINE_LDEF_MIN_CAP)
             return 0;
-        if (use == STRATA__USE_BLOCKS && cap != 0 && cap < STRATA__LDEF_BLOCK)
+        if (use == STRATA__USE_BLOCKS && cap != 0 && cap < STRATA__LDEF_PAR_BLOCK)
             return 0;
         *elevel = row->ldef;
         return row->ldef >= 0;

@@ -8,7 +8,10 @@
  * block appended), so the output is one ordinary stream (one gzip member),
  * and a sync flush is the same operation on a partial block.  libdeflate
  * keeps no history across calls, so each block starts without a
- * dictionary (the cost: about 0.2 % of size at 1 MiB blocks).
+ * dictionary: at 1 MiB blocks that cost up to 1.3 % of size on man pages,
+ * at 4 MiB it is under 0.5 % on every corpus measured.  The block buffer
+ * starts at STRATA__LDEF_FIRST bytes and doubles as input arrives, so a
+ * short stream does not hold 4 MiB; the output buffer follows it.
  *
  * libdeflate (1.14) allocates its compressor itself, in one piece whose
  * size depends on the level only; that size (measured, rounded up) is
@@ -106,7 +109,7 @@ apr_size_t strata__ldef_compress(void *comp, const unsigned char *in,
 typedef struct ldef_state_t {
     void *comp;
     unsigned char *blk;             /* input collected: [0, blk_len) */
-    apr_size_t blk_len;
+    apr_size_t blk_len, blk_cap;
     unsigned char *out;             /* output pending: [out_pos, out_len) */
     apr_size_t out_pos, out_len, out_cap;
     apr_uint32_t check;             /* gzip: CRC-32; zlib: Adler-32 */
@@ -114,6 +117,12 @@ typedef struct ldef_state_t {
     int started;                    /* header written */
     int finished;                   /* trailer queued */
 } ldef_state_t;
+
+/* Output room for gzip(1)'s header beyond the usual 10 bytes. */
+static apr_size_t ldef_header_room(const strata__codec_t *c)
+{
+    return c->gz_header ? strata__gzip_header_len(c->gz_name) : 0;
+}
 
 static apr_size_t ldef_header(strata__codec_t *c, unsigned char *p)
 {
@@ -152,7 +161,18 @@ static apr_status_t ldef_block(strata__codec_t *c, int final)
 {
     ldef_state_t *st = c->state;
     apr_size_t n = 0, len;
+    apr_size_t need = strata__ldef_bound(st->blk_len) + 32
+                      + ldef_header_room(c);
 
+    if (need > st->out_cap) {           /* the output buffer is empty here */
+        unsigned char *out = strata__alloc(c->alloc, need);
+
+        if (out == NULL)
+            return strata__alloc_status(c->alloc);
+        strata__alloc_free(c->alloc, st->out);
+        st->out = out;
+        st->out_cap = need;
+    }
     if (!st->started) {
         n = ldef_header(c, st->out);
         st->started = 1;
@@ -197,6 +217,24 @@ static void ldef_drain(strata__codec_t *c)
     c->avail_out -= n;
 }
 
+/* Double the block buffer, keeping what it holds. */
+static apr_status_t ldef_grow(strata__codec_t *c)
+{
+    ldef_state_t *st = c->state;
+    apr_size_t cap = st->blk_cap * 2;
+    unsigned char *blk;
+
+    if (cap > STRATA__LDEF_BLOCK)
+        cap = STRATA__LDEF_BLOCK;
+    if ((blk = strata__alloc(c->alloc, cap)) == NULL)
+        return strata__alloc_status(c->alloc);
+    memcpy(blk, st->blk, st->blk_len);
+    strata__alloc_free(c->alloc, st->blk);
+    st->blk = blk;
+    st->blk_cap = cap;
+    return APR_SUCCESS;
+}
+
 static apr_status_t ldef_run(strata__codec_t *c, int op)
 {
     ldef_state_t *st = c->state;
@@ -209,7 +247,11 @@ static apr_status_t ldef_run(strata__codec_t *c, int op)
             return APR_SUCCESS;         /* no room for the rest now */
         if (st->finished)
             return op == STRATA__OP_FINISH ? APR_EOF : APR_SUCCESS;
-        n = STRATA__LDEF_BLOCK - st->blk_len;
+        if (st->blk_len == st->blk_cap && c->avail_in > 0
+            && st->blk_cap < STRATA__LDEF_BLOCK
+            && (rv = ldef_grow(c)) != APR_SUCCESS)
+            return rv;
+        n = st->blk_cap - st->blk_len;
         if (n > c->avail_in)
             n = c->avail_in;
         if (n > 0) {
@@ -264,10 +306,10 @@ apr_status_t strata__libdeflate_init(strata__codec_t *c)
         return strata__alloc_status(c->alloc);
     memset(st, 0, sizeof(*st));
     c->state = st;
-    st->out_cap = strata__ldef_bound(STRATA__LDEF_BLOCK) + 32
-                  + (c->gz_header ? strata__gzip_header_len(c->gz_name) : 0);
+    st->blk_cap = STRATA__LDEF_FIRST;
+    st->out_cap = strata__ldef_bound(st->blk_cap) + 32 + ldef_header_room(c);
     st->check = c->codec == STRATA_CODEC_ZLIB ? 1 : 0;
-    st->blk = strata__alloc(c->alloc, STRATA__LDEF_BLOCK);
+    st->blk = strata__alloc(c->alloc, st->blk_cap);
     st->out = st->blk ? strata__alloc(c->alloc, st->out_cap) : NULL;
     st->comp = st->out ? strata__ldef_alloc(c->alloc, c->engine_level) : NULL;
     if (st->comp == NULL) {

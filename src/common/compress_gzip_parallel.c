@@ -9,17 +9,25 @@
  *    by a sync flush; the writer adds the header, an empty final block and
  *    the trailer, whose CRC is combined from the blocks' (crc32_combine);
  *  - one independent gzip member per block (gzip_members).
- * At most 2 * threads + 2 blocks are in flight, so memory stays bounded;
- * every buffer and deflate state comes from the counting allocator.
+ * At most 2 * threads + 2 blocks are in flight (threads + 1 with
+ * libdeflate, whose blocks are 2 MiB by default), so memory stays bounded:
+ * about 2 * block_size per block in flight; every buffer and deflate state
+ * comes from the counting allocator.
  *
  * The workers are the stream's own apr_threads (not an apr_thread_pool,
  * whose worker that cannot allocate its bookkeeping exits uncounted, so
  * that destroying the pool waits forever): a failed start stops and joins
  * those already running and returns the error; workers end by returning.
+ * Or, with opts->executor, each queued block is one task on that executor
+ * (pgz_task); its completion callback (pgz_task_done) counts it off, and
+ * close waits until every task has been counted off.  A cancelled task
+ * fails the block it stood for with STRATA_ECANCELED; a refused one is
+ * compressed on the writer's thread.
  */
 #include "strata_codec_private.h"
 #include <apr_strings.h>
 #include "strata_os.h"
+#include "strata/executor.h"
 #include <apr_thread_proc.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_cond.h>
@@ -64,6 +72,8 @@ struct pgz_stream_t {
                                         clear cannot take it away first */
     apr_thread_t **workers;          /* nworkers running */
     unsigned nworkers;
+    strata_executor_t *ex;           /* or the blocks are tasks there */
+    unsigned tasks;                  /* under mu: tasks not counted off */
     apr_thread_mutex_t *mu;
     apr_thread_cond_t *cv;           /* a job is done (the writer waits) */
     apr_thread_cond_t *work_cv;      /* a job is queued, or stop */
@@ -249,6 +259,19 @@ trailer:
     return APR_SUCCESS;
 }
 
+/* Take the oldest queued job off the queue (under mu), or NULL. */
+static pgz_job_t *pgz_dequeue(pgz_stream_t *g)
+{
+    pgz_job_t *job;
+
+    if (g->qlen == 0)
+        return NULL;
+    job = g->queue[g->qhead];
+    g->qhead = (g->qhead + 1) % g->njobs;
+    g->qlen--;
+    return job;
+}
+
 /* A worker: compress queued jobs until stopped with an empty queue. */
 static void *APR_THREAD_FUNC pgz_worker(apr_thread_t *t, void *data)
 {
@@ -261,11 +284,8 @@ static void *APR_THREAD_FUNC pgz_worker(apr_thread_t *t, void *data)
     for (;;) {
         while (g->qlen == 0 && !g->stopping)
             apr_thread_cond_wait(g->work_cv, g->mu);
-        if (g->qlen == 0)
+        if ((job = pgz_dequeue(g)) == NULL)
             break;
-        job = g->queue[g->qhead];
-        g->qhead = (g->qhead + 1) % g->njobs;
-        g->qlen--;
         apr_thread_mutex_unlock(g->mu);
         rv = pgz_deflate(g, job);
         apr_thread_mutex_lock(g->mu);
@@ -275,6 +295,74 @@ static void *APR_THREAD_FUNC pgz_worker(apr_thread_t *t, void *data)
     }
     apr_thread_mutex_unlock(g->mu);
     return NULL;                     /* returning ends the thread, no unwind */
+}
+
+/* An executor task: compress one queued job (each task was submitted for
+ * one, so there is one to take). */
+static apr_status_t pgz_task(void *arg, void **result)
+{
+    pgz_stream_t *g = arg;
+    pgz_job_t *job;
+    apr_status_t rv;
+
+    (void)result;
+    apr_thread_mutex_lock(g->mu);
+    job = pgz_dequeue(g);
+    apr_thread_mutex_unlock(g->mu);
+    if (job == NULL)
+        return APR_SUCCESS;
+    rv = pgz_deflate(g, job);
+    apr_thread_mutex_lock(g->mu);
+    job->rv = rv;
+    job->state = JOB_DONE;
+    apr_thread_cond_broadcast(g->cv);
+    apr_thread_mutex_unlock(g->mu);
+    return APR_SUCCESS;
+}
+
+/* A task's completion: count it off; a cancelled one fails its job. */
+static void pgz_task_done(strata_future_t *f, void *baton)
+{
+    pgz_stream_t *g = baton;
+    pgz_job_t *job;
+
+    apr_thread_mutex_lock(g->mu);
+    if (strata_future_status(f) == STRATA_ECANCELED
+        && (job = pgz_dequeue(g)) != NULL) {
+        job->rv = STRATA_ECANCELED;
+        job->state = JOB_DONE;
+    }
+    g->tasks--;
+    apr_thread_cond_broadcast(g->cv);
+    apr_thread_mutex_unlock(g->mu);
+}
+
+/* Queue a task for the job just queued; compress it here if refused. */
+static void pgz_task_submit(pgz_stream_t *g)
+{
+    strata_future_t *f;
+
+    apr_thread_mutex_lock(g->mu);
+    g->tasks++;
+    apr_thread_mutex_unlock(g->mu);
+    if (strata_executor_submit(g->ex, pgz_task, g, &f) == APR_SUCCESS) {
+        strata_future_then(f, pgz_task_done, g);
+        strata_future_release(f);
+        return;
+    }
+    apr_thread_mutex_lock(g->mu);
+    g->tasks--;
+    apr_thread_mutex_unlock(g->mu);
+    pgz_task(g, NULL);
+}
+
+/* Wait until every executor task has been counted off. */
+static void pgz_wait_tasks(pgz_stream_t *g)
+{
+    apr_thread_mutex_lock(g->mu);
+    while (g->tasks > 0)
+        apr_thread_cond_wait(g->cv, g->mu);
+    apr_thread_mutex_unlock(g->mu);
 }
 
 /* Stop the workers once the queue is empty and join them. */
@@ -406,6 +494,8 @@ static apr_status_t pgz_submit(pgz_stream_t *g)
     g->qlen++;
     apr_thread_cond_signal(g->work_cv);
     apr_thread_mutex_unlock(g->mu);
+    if (g->ex != NULL)
+        pgz_task_submit(g);
     return APR_SUCCESS;
 }
 
@@ -554,6 +644,8 @@ static void pgz_release(pgz_stream_t *g)
     unsigned i;
 
     pgz_stop_workers(g);             /* they finish the queue first */
+    if (g->ex != NULL)
+        pgz_wait_tasks(g);
     while ((zs = g->zfree) != NULL) {
         g->zfree = zs->next;
         pgz_free_z(g, zs);
@@ -612,19 +704,21 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     g->tail = apr_palloc(pool, 16 + strata__gzip_header_len(g->gz_name));
     g->members = opts->gzip_members;
     g->threads = opts->threads;
+    g->ex = opts->executor;
     rv = strata__engine_pick(opts->engine, g->members ? STRATA__USE_MEMBERS
                                                      : STRATA__USE_BLOCKS,
                              level, opts->block_size, &g->engine, &g->elevel);
     if (rv != APR_SUCCESS)
         return rv;
     g->block = opts->block_size ? opts->block_size
-             : g->engine == STRATA_ENGINE_LIBDEFLATE ? STRATA__LDEF_BLOCK
+             : g->engine == STRATA_ENGINE_LIBDEFLATE ? STRATA__LDEF_PAR_BLOCK
              : PGZ_DEF_BLOCK;
     if (g->block < PGZ_MIN_BLOCK)
         g->block = PGZ_MIN_BLOCK;
     if (g->block > PGZ_MAX_BLOCK)
         g->block = PGZ_MAX_BLOCK;
-    g->njobs = 2 * g->threads + 2;
+    g->njobs = g->engine == STRATA_ENGINE_LIBDEFLATE ? g->threads + 1
+             : 2 * g->threads + 2;
     g->jobs = apr_pcalloc(pool, g->njobs * sizeof(pgz_job_t));
     if ((rv = apr_pool_create(&g->tpool, NULL)) != APR_SUCCESS)
         return rv;
@@ -633,8 +727,12 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
         rv = apr_thread_cond_create(&g->cv, g->tpool);
     if (rv == APR_SUCCESS)
         rv = apr_thread_cond_create(&g->work_cv, g->tpool);
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS && g->ex != NULL) {
+        g->queue = apr_pcalloc(g->tpool, g->njobs * sizeof(*g->queue));
+        rv = g->queue != NULL ? APR_SUCCESS : APR_ENOMEM;
+    } else if (rv == APR_SUCCESS) {
         rv = pgz_start_workers(g);
+    }
     if (rv != APR_SUCCESS) {
         apr_pool_destroy(g->tpool);
         return rv;

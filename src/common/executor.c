@@ -11,6 +11,7 @@
  */
 #include "strata_private.h"
 #include "strata_executor_private.h"
+#include "strata_os.h"
 #include <apr_thread_pool.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_cond.h>
@@ -433,6 +434,7 @@ apr_status_t strata_executor_create(strata_executor_t **out, apr_size_t threads,
         if (rv == APR_SUCCESS)
             rv = apr_thread_cond_create(&ex->stripes[i].cond, sub);
     }
+    strata__os_thread_prepare();     /* a worker's exit must not abort */
     if (rv == APR_SUCCESS)
         rv = apr_thread_pool_create(&ex->tp, threads, threads, sub);
     if (rv != APR_SUCCESS) {

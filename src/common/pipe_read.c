@@ -9,63 +9,69 @@
 
 /* ---- the reader calls --------------------------------------------------- */
 
+/* How pipe_take takes: all of @len or what there is (EXACT), leaving the
+ * bytes in the pipe (PEEK), without copying them (SKIP). */
+enum { TAKE_ATMOST = 0, TAKE_EXACT = 1, TAKE_PEEK = 2, TAKE_SKIP = 4 };
+
+/* The six copying and skipping calls in one: read, peek and skip, each
+ * "at most" (what is there, at least one byte, else the empty status) or
+ * "exact" (all @len, else the empty status until the writer has closed,
+ * then what is left with STRATA_ETRUNCATED). */
+static apr_status_t pipe_take(strata_pipe_t *p, void *buf, apr_size_t len,
+                              unsigned how, apr_size_t *n)
+{
+    strata__pipe_snap_t v;
+    apr_size_t m;
+    apr_status_t rv = APR_SUCCESS;
+
+    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS || len == 0)
+        return rv;
+    if (v.avail == 0)
+        return v.empty_rv;
+    m = v.avail < len ? v.avail : len;
+    if ((how & TAKE_EXACT) && m < len) {
+        if (!v.wclosed)
+            return v.empty_rv;
+        rv = STRATA_ETRUNCATED;
+    }
+    if (!(how & TAKE_SKIP))
+        strata__pipe_snap_copy(&v, 0, buf, m);
+    if (!(how & TAKE_PEEK))
+        strata__pipe_consume(p, m, 0);
+    *n = m;
+    return rv;
+}
+
+/* The public calls' argument checks, then pipe_take. */
+static apr_status_t pipe_take_checked(strata_pipe_t *p, void *buf,
+                                      apr_size_t len, unsigned how,
+                                      apr_size_t *n)
+{
+    if (n == NULL)
+        return APR_EINVAL;
+    *n = 0;
+    if (p == NULL || (buf == NULL && len > 0 && !(how & TAKE_SKIP)))
+        return APR_EINVAL;
+    return pipe_take(p, buf, len, how, n);
+}
+
 apr_status_t strata__pipe_read_atmost(strata_pipe_t *p, void *buf,
                                       apr_size_t max, apr_size_t *n)
 {
-    strata__pipe_snap_t v;
-    apr_status_t rv;
-
     *n = 0;
-    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
-        return rv;
-    if (max == 0)
-        return APR_SUCCESS;
-    if (v.avail == 0)
-        return v.empty_rv;
-    *n = v.avail < max ? v.avail : max;
-    strata__pipe_snap_copy(&v, 0, buf, *n);
-    strata__pipe_consume(p, *n, 0);
-    return APR_SUCCESS;
+    return pipe_take(p, buf, max, TAKE_ATMOST, n);
 }
 
 apr_status_t strata_pipe_read_atmost(strata_pipe_t *p, void *buf,
                                      apr_size_t max, apr_size_t *n)
 {
-    if (n == NULL)
-        return APR_EINVAL;
-    *n = 0;
-    if (p == NULL || (buf == NULL && max > 0))
-        return APR_EINVAL;
-    return strata__pipe_read_atmost(p, buf, max, n);
+    return pipe_take_checked(p, buf, max, TAKE_ATMOST, n);
 }
 
 apr_status_t strata_pipe_read_bytes(strata_pipe_t *p, void *buf,
                                     apr_size_t len, apr_size_t *n)
 {
-    strata__pipe_snap_t v;
-    apr_status_t rv;
-
-    if (n == NULL)
-        return APR_EINVAL;
-    *n = 0;
-    if (p == NULL || (buf == NULL && len > 0))
-        return APR_EINVAL;
-    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
-        return rv;
-    if (len == 0)
-        return APR_SUCCESS;
-    if (v.avail >= len) {
-        strata__pipe_snap_copy(&v, 0, buf, len);
-        strata__pipe_consume(p, len, 0);
-        *n = len;
-        return APR_SUCCESS;
-    }
-    if (!v.wclosed || v.avail == 0)
-        return v.empty_rv;
-    strata__pipe_snap_copy(&v, 0, buf, v.avail);
-    strata__pipe_consume(p, v.avail, 0);
-    *n = v.avail;
-    return STRATA_ETRUNCATED;
+    return pipe_take_checked(p, buf, len, TAKE_EXACT, n);
 }
 
 apr_status_t strata__pipe_until(strata_pipe_t *p,
@@ -145,99 +151,25 @@ apr_status_t strata_pipe_read_line(strata_pipe_t *p, void *buf,
 apr_status_t strata_pipe_peek(strata_pipe_t *p, void *buf, apr_size_t max,
                               apr_size_t *n)
 {
-    strata__pipe_snap_t v;
-    apr_status_t rv;
-
-    if (n == NULL)
-        return APR_EINVAL;
-    *n = 0;
-    if (p == NULL || (buf == NULL && max > 0))
-        return APR_EINVAL;
-    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
-        return rv;
-    if (max == 0)
-        return APR_SUCCESS;
-    if (v.avail == 0)
-        return v.empty_rv;
-    *n = v.avail < max ? v.avail : max;
-    strata__pipe_snap_copy(&v, 0, buf, *n);
-    return APR_SUCCESS;
+    return pipe_take_checked(p, buf, max, TAKE_PEEK, n);
 }
 
 apr_status_t strata_pipe_peek_exact(strata_pipe_t *p, void *buf,
                                     apr_size_t len, apr_size_t *n)
 {
-    strata__pipe_snap_t v;
-    apr_status_t rv;
-
-    if (n == NULL)
-        return APR_EINVAL;
-    *n = 0;
-    if (p == NULL || (buf == NULL && len > 0))
-        return APR_EINVAL;
-    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
-        return rv;
-    if (len == 0)
-        return APR_SUCCESS;
-    if (v.avail >= len) {
-        strata__pipe_snap_copy(&v, 0, buf, len);
-        *n = len;
-        return APR_SUCCESS;
-    }
-    if (!v.wclosed || v.avail == 0)
-        return v.empty_rv;
-    strata__pipe_snap_copy(&v, 0, buf, v.avail);
-    *n = v.avail;
-    return STRATA_ETRUNCATED;
+    return pipe_take_checked(p, buf, len, TAKE_EXACT | TAKE_PEEK, n);
 }
 
 apr_status_t strata_pipe_skip(strata_pipe_t *p, apr_size_t max,
                               apr_size_t *n)
 {
-    strata__pipe_snap_t v;
-    apr_status_t rv;
-
-    if (n == NULL)
-        return APR_EINVAL;
-    *n = 0;
-    if (p == NULL)
-        return APR_EINVAL;
-    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
-        return rv;
-    if (max == 0)
-        return APR_SUCCESS;
-    if (v.avail == 0)
-        return v.empty_rv;
-    *n = v.avail < max ? v.avail : max;
-    strata__pipe_consume(p, *n, 0);
-    return APR_SUCCESS;
+    return pipe_take_checked(p, NULL, max, TAKE_SKIP, n);
 }
 
 apr_status_t strata_pipe_skip_exact(strata_pipe_t *p, apr_size_t len,
                                     apr_size_t *n)
 {
-    strata__pipe_snap_t v;
-    apr_status_t rv;
-
-    if (n == NULL)
-        return APR_EINVAL;
-    *n = 0;
-    if (p == NULL)
-        return APR_EINVAL;
-    if ((rv = strata__pipe_snap(p, &v)) != APR_SUCCESS)
-        return rv;
-    if (len == 0)
-        return APR_SUCCESS;
-    if (v.avail >= len) {
-        strata__pipe_consume(p, len, 0);
-        *n = len;
-        return APR_SUCCESS;
-    }
-    if (!v.wclosed || v.avail == 0)
-        return v.empty_rv;
-    strata__pipe_consume(p, v.avail, 0);
-    *n = v.avail;
-    return STRATA_ETRUNCATED;
+    return pipe_take_checked(p, NULL, len, TAKE_EXACT | TAKE_SKIP, n);
 }
 
 apr_status_t strata_pipe_find(strata_pipe_t *p, const void *needle,

@@ -140,8 +140,14 @@ apr_size_t strata__ldef_compress(void *comp, const unsigned char *in,
 /* Worst-case output of strata__ldef_compress for @n bytes of input. */
 apr_size_t strata__ldef_bound(apr_size_t n);
 
-/* libdeflate's streaming-encoder block (input bytes per block). */
-#define STRATA__LDEF_BLOCK ((apr_size_t)1024 * 1024)
+/* libdeflate's streaming-encoder block (input bytes per block), and the
+ * block buffer's first size (it doubles up to the block as input comes);
+ * the parallel writer's default block with libdeflate (2 MiB: no
+ * dictionary between blocks, so smaller blocks cost size; see
+ * docs/compression.md). */
+#define STRATA__LDEF_BLOCK ((apr_size_t)4 * 1024 * 1024)
+#define STRATA__LDEF_FIRST ((apr_size_t)64 * 1024)
+#define STRATA__LDEF_PAR_BLOCK ((apr_size_t)2 * 1024 * 1024)
 
 /* Make a complete raw deflate stream in buf[0..*len) continuable: clear
  * the BFINAL bit of its last block and append an empty stored block (a

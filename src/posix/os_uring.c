@@ -1,6 +1,6 @@
 /*
  * os_uring.c (POSIX) -- io_uring for async file reads and writes, when the
- * build found liburing (STRATA_HAVE_URING); otherwise STRATA_ENOTSUP.
+ * build found liburing (STRATA_HAVE_URING); otherwise src/common/async_uring_none.c answers STRATA_ENOTSUP.
  *
  * Submissions are serialised by a mutex; one thread waits on the completion
  * queue and runs each request's done().  A NOP whose user data is the ring
@@ -194,27 +194,4 @@ void strata__uring_destroy(strata__uring_t *r)
     free(r);
 }
 
-#else /* !STRATA_HAVE_URING */
-
-apr_status_t strata__uring_create(strata__uring_t **out)
-{
-    (void)out;
-    return STRATA_ENOTSUP;
-}
-
-apr_status_t strata__uring_submit(strata__uring_t *r, int write,
-                                  apr_os_file_t fd, void *buf,
-                                  apr_size_t len, apr_off_t off,
-                                  strata__uring_req_t *req)
-{
-    (void)r; (void)write; (void)fd; (void)buf; (void)len; (void)off;
-    (void)req;
-    return STRATA_ENOTSUP;
-}
-
-void strata__uring_destroy(strata__uring_t *r)
-{
-    (void)r;
-}
-
-#endif
+#endif /* STRATA_HAVE_URING */

@@ -1,28 +1,9 @@
 /*
- * os_uring.c (Windows) -- no io_uring: async streams use the thread pool.
+ * os_uring.c (Windows) -- no io_uring: the calls are the portable
+ * ENOTSUP ones (src/common/async_uring_none.c); only the test hook lives
+ * here.
  */
 #include "strata_private.h"
 #include "strata_os_uring.h"
 
 volatile apr_uint32_t strata__uring_refuse_ops;
-
-apr_status_t strata__uring_create(strata__uring_t **out)
-{
-    (void)out;
-    return STRATA_ENOTSUP;
-}
-
-apr_status_t strata__uring_submit(strata__uring_t *r, int write,
-                                  apr_os_file_t fd, void *buf,
-                                  apr_size_t len, apr_off_t off,
-                                  strata__uring_req_t *req)
-{
-    (void)r; (void)write; (void)fd; (void)buf; (void)len; (void)off;
-    (void)req;
-    return STRATA_ENOTSUP;
-}
-
-void strata__uring_destroy(strata__uring_t *r)
-{
-    (void)r;
-}
