@@ -764,7 +764,12 @@ static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
     rv = apr_stat(&ti, j->target, APR_FINFO_TYPE | APR_FINFO_LINK, z->fpool);
     if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
         if (!z->force) {
-            zc_warn(z, 1, "%s already exists;\tnot overwritten", j->target);
+            /* gzip says it even with -q (and asks on a terminal: not
+             * here, the answer is no) */
+            apr_file_printf(z->ctx->err, "%s: %s already exists;\tnot "
+                            "overwritten\n", tool_progname, j->target);
+            if (z->rc == TOOL_EXIT_OK)
+                z->rc = TOOL_EXIT_WARN;
             return;
         }
         if (ti.filetype == APR_DIR) {
