@@ -624,7 +624,7 @@ static const char *zc_target(zc_t *z, const char *path)
         return apr_pstrcat(z->fpool, apr_pstrndup(z->fpool, path, len - sl),
                            repl, NULL);
     if (z->verbose || (!z->walking && !z->quiet))   /* as gzip */
-        zc_warn(z, !z->walking, "%s: unknown suffix -- ignored", path);
+        zc_warn(z, 1, "%s: unknown suffix -- ignored", path);
     return NULL;
 }
 
@@ -682,6 +682,24 @@ static int zc_open_input(zc_t *z, zc_job_t *j, const char *spec)
     return 0;
 }
 
+/* -v: the file's name first, as gzip, so that what goes wrong on the way
+ * follows it on the same line. */
+static void zc_verbose_name(zc_t *z, zc_job_t *j)
+{
+    if (z->verbose)
+        apr_file_printf(z->ctx->err, "%s:\t", j->name);
+}
+
+/* The codec layer, the name for -v (@a say_name), the copy: 0 or -1. */
+static int zc_job(zc_t *z, zc_job_t *j, int index, int say_name)
+{
+    if (zc_layers(z, j) < 0)
+        return -1;
+    if (say_name)
+        zc_verbose_name(z, j);
+    return zc_transfer(z, j, index);
+}
+
 /* The verbose line after a file: "a:\t 53.0% -- replaced with a.gz". */
 static void zc_verbose(zc_t *z, zc_job_t *j)
 {
@@ -700,10 +718,10 @@ static void zc_verbose(zc_t *z, zc_job_t *j)
         overhead = strata_gzip_header(j->in->codec, &h, z->fpool)
                    == APR_SUCCESS ? h.header_len + 8 : 18;
     if (z->mode == ZC_TEST) {
-        apr_file_printf(z->ctx->err, "%s:\t OK\n", j->name);
+        apr_file_puts(" OK\n", z->ctx->err);
         return;
     }
-    apr_file_printf(z->ctx->err, "%s:\t%s -- %s %s\n", j->name,
+    apr_file_printf(z->ctx->err, "%s -- %s %s\n",
                     zc_ratio(j->plain, j->coded, overhead, z->fpool),
                     j->target == NULL ? "replaced with"
                     : z->keep ? "created" : "replaced with",
@@ -788,7 +806,7 @@ static void zc_in_place(zc_t *z, zc_job_t *j, const char *path, int index)
         return;
     }
     j->out->durable = z->sync;
-    if (zc_layers(z, j) < 0 || zc_transfer(z, j, index) < 0) {
+    if (zc_job(z, j, index, 1) < 0) {
         tool_endpoint_abort(j->out);
         tool_endpoint_abort(j->in);
         return;
@@ -834,7 +852,9 @@ static void zc_streamed(zc_t *z, zc_job_t *j, const char *spec, int index)
         zc_fail(z, j->name, msg != NULL ? msg : tool_strerror(rv, z->fpool));
         return;
     }
-    if (zc_layers(z, j) < 0 || zc_transfer(z, j, index) < 0) {
+    if (zc_job(z, j, index, z->mode != ZC_LIST
+                            && (z->mode == ZC_TEST || strcmp(spec, "-") != 0))
+        < 0) {
         tool_endpoint_abort(j->out);
         tool_endpoint_abort(j->in);
         return;
