@@ -60,7 +60,15 @@ typedef enum strata_codec_t {
     STRATA_CODEC_BZIP2 = 4,
     STRATA_CODEC_XZ = 5,
     STRATA_CODEC_ZSTD = 6,
-    STRATA_CODEC_AUTO = 7       /**< decoders only: detect by magic bytes */
+    STRATA_CODEC_AUTO = 7,      /**< decoders only: detect by magic bytes */
+    STRATA_CODEC_LZW = 8,       /**< decoders only: compress(1)'s ".Z"
+                                     (magic 1f 9d), as gzip -d reads it;
+                                     encoders give STRATA_ENOTSUP */
+    STRATA_CODEC_PACK = 9,      /**< decoders only: pack(1)'s Huffman ".z"
+                                     (magic 1f 1e), as gzip -d reads it */
+    STRATA_CODEC_ZIP = 10       /**< decoders only: the first entry of a
+                                     zip file ("PK\3\4", deflated or
+                                     stored), as gzip -d reads it */
 } strata_codec_t;
 
 /**
@@ -109,7 +117,8 @@ STRATA_API const char *strata_engines_built(void);
 
 /**
  * The codec called @a name (case-insensitive): "gzip" ("gz"), "zlib",
- * "deflate" ("raw"), "bzip2" ("bz2"), "xz", "zstd" ("zst"), "auto", "none".
+ * "deflate" ("raw"), "bzip2" ("bz2"), "xz", "zstd" ("zst"), "lzw"
+ * ("compress"), "pack", "zip", "auto", "none".
  * STRATA_CODEC_UNKNOWN for anything else, and for "zstd" when the library
  * was built without zstd.
  */
@@ -123,7 +132,8 @@ STRATA_API int strata_codec_available(strata_codec_t codec);
 
 /**
  * Identify compressed data by the magic bytes at the start of @a buf:
- * gzip 1f 8b 08, bzip2 "BZh1".."BZh9", xz fd "7zXZ" 00, zstd 28 b5 2f fd
+ * gzip 1f 8b 08, bzip2 "BZh1".."BZh9", xz fd "7zXZ" 00, LZW 1f 9d, pack
+ * 1f 1e, zip "PK\3\4", zstd 28 b5 2f fd
  * (or a skippable frame), zlib a valid two-byte header (CM 8, window <= 32K,
  * no preset dictionary).  Returns the codec; STRATA_CODEC_NONE when no
  * magic can match; STRATA_CODEC_AUTO when @a len is too short to decide
@@ -170,6 +180,21 @@ typedef struct strata_compress_opts_t {
      *  compressed on the writer's own thread.  Other codecs ignore it
      *  (xz's and zstd's threads are their libraries'). */
     struct strata_executor_t *executor;
+    /** gzip: non-zero writes each member's header as gzip(1) does, the same
+     *  bytes on every engine: FNAME gzip_name (if not NULL), MTIME
+     *  gzip_mtime, XFL 2 at level 9 and 4 at levels 0 and 1 (else 0), OS 3
+     *  (Unix).  0 (the default): the engine's own header, no name, MTIME 0
+     *  (ISA-L writes XFL 0 and OS 255; zlib the OS it was built for).
+     *  Setting gzip_name or gzip_mtime implies it.  Other codecs ignore
+     *  these three fields. */
+    int gzip_header;
+    /** gzip: the original file name stored in the header (gzip -N; the base
+     *  name only, as gzip stores it), or NULL.  Copied when the stream is
+     *  made. */
+    const char *gzip_name;
+    /** gzip: the header's MTIME, seconds since 1970-01-01 UTC; 0 = none (as
+     *  gzip -n and gzip reading a pipe write). */
+    apr_uint32_t gzip_mtime;
 } strata_compress_opts_t;
 
 /** Options for the decompressing directions; start from
@@ -213,7 +238,19 @@ typedef struct strata_decompress_opts_t {
      *  engine, as strata_compress_opts_t.engine (libdeflate decodes whole
      *  buffers only, so asking for it gives zlib here). */
     strata_engine_t engine;
+    /** gzip readers: what to do with bytes after a complete member that do
+     *  not start another member (a reader only; writers always take
+     *  STRATA_TRAILING_ERROR).  See strata_codec_trailing(). */
+    int trailing;
 } strata_decompress_opts_t;
+
+/** Values of strata_decompress_opts_t.trailing. */
+#define STRATA_TRAILING_ERROR 0 /**< STRATA_EBADDATA (the default) */
+#define STRATA_TRAILING_PASS  1 /**< pass them on unchanged as plain data,
+                                     as gzip -cdf does */
+#define STRATA_TRAILING_STOP  2 /**< read them to the end of the input and
+                                     drop them: the reader ends with
+                                     APR_EOF after the last member */
 
 /** Fill @a o with the defaults (level STRATA_LEVEL_DEFAULT, no threads). */
 STRATA_API void strata_compress_opts_init(strata_compress_opts_t *o);
@@ -354,6 +391,42 @@ STRATA_API apr_status_t strata_codec_stream_info(strata_stream_t *s,
  * codec (or found plain data).  Static storage.
  */
 STRATA_API const char *strata_codec_engine_name(strata_stream_t *s);
+
+/** What strata_gzip_header() reports of a gzip member's header. */
+typedef struct strata_gzip_header_t {
+    const char *name;           /**< FNAME, or NULL (from the caller's pool) */
+    const char *comment;        /**< FCOMMENT, or NULL (same) */
+    apr_uint32_t mtime;         /**< MTIME; 0: none */
+    int xfl, os, text;          /**< XFL, OS, the FTEXT flag */
+    apr_size_t header_len;      /**< the header's length in bytes */
+} strata_gzip_header_t;
+
+/**
+ * The header of the first gzip member a gzip decoding reader @a s (also
+ * STRATA_CODEC_AUTO that found gzip) has read, with strings copied into
+ * @a pool.  Call it after the first read (or at any time after).
+ * APR_SUCCESS: *h filled.  APR_INCOMPLETE: not read that far yet.
+ * STRATA_ETRUNCATED: the input ended inside the header.  STRATA_EBADDATA:
+ * not a gzip header.  STRATA_ENOTSUP: a header over 64 KiB (a name or
+ * comment that long; the data still decodes).  APR_EINVAL: @a s is not a
+ * decompressing reader of gzip.
+ */
+STRATA_API apr_status_t strata_gzip_header(strata_stream_t *s,
+                                           strata_gzip_header_t *h,
+                                           apr_pool_t *pool);
+
+/**
+ * The bytes a gzip reader made with trailing = STRATA_TRAILING_PASS or
+ * _STOP found after its last complete member: *bytes how many (0: none;
+ * with _STOP known at the end of the input), *all_zero whether they were
+ * all zero bytes (gzip ignores those quietly), and their first
+ * min(4, *bytes) bytes in head[].  Any pointer may be NULL.  APR_EINVAL
+ * if @a s is not a decompressing reader.
+ */
+STRATA_API apr_status_t strata_codec_trailing(strata_stream_t *s,
+                                              apr_uint64_t *bytes,
+                                              int *all_zero,
+                                              unsigned char head[4]);
 
 /** Non-zero if @a s is a codec layer made by this header. */
 STRATA_API int strata_stream_is_codec(const strata_stream_t *s);

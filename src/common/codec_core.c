@@ -24,6 +24,8 @@ static const struct {
     { "bzip2", STRATA_CODEC_BZIP2 }, { "bz2", STRATA_CODEC_BZIP2 },
     { "xz", STRATA_CODEC_XZ },
     { "zstd", STRATA_CODEC_ZSTD }, { "zst", STRATA_CODEC_ZSTD },
+    { "lzw", STRATA_CODEC_LZW }, { "compress", STRATA_CODEC_LZW },
+    { "pack", STRATA_CODEC_PACK }, { "zip", STRATA_CODEC_ZIP },
     { "auto", STRATA_CODEC_AUTO },
     { "none", STRATA_CODEC_NONE },
 };
@@ -63,6 +65,9 @@ const char *strata_codec_name(strata_codec_t codec)
     case STRATA_CODEC_XZ:      return "xz";
     case STRATA_CODEC_ZSTD:    return "zstd";
     case STRATA_CODEC_AUTO:    return "auto";
+    case STRATA_CODEC_LZW:     return "lzw";
+    case STRATA_CODEC_PACK:    return "pack";
+    case STRATA_CODEC_ZIP:     return "zip";
     default:                   return "unknown";
     }
 }
@@ -71,7 +76,9 @@ int strata_codec_available(strata_codec_t codec)
 {
     if (codec == STRATA_CODEC_ZSTD)
         return STRATA_HAVE_ZSTD;
-    return codec >= STRATA_CODEC_NONE && codec <= STRATA_CODEC_AUTO;
+    return (codec >= STRATA_CODEC_NONE && codec <= STRATA_CODEC_AUTO)
+           || codec == STRATA_CODEC_LZW || codec == STRATA_CODEC_PACK
+           || codec == STRATA_CODEC_ZIP;
 }
 
 /* ---- detection -------------------------------------------------------------- */
@@ -96,6 +103,15 @@ strata_codec_t strata_codec_detect(const void *buf, apr_size_t len)
         return STRATA_CODEC_AUTO;
     if ((r = magic_cmp(p, len, "\x1f\x8b\x08", 3)) == 1)
         return STRATA_CODEC_GZIP;
+    more |= r < 0;
+    if ((r = magic_cmp(p, len, "\x1f\x9d", 2)) == 1)
+        return STRATA_CODEC_LZW;
+    more |= r < 0;
+    if ((r = magic_cmp(p, len, "\x1f\x1e", 2)) == 1)
+        return STRATA_CODEC_PACK;
+    more |= r < 0;
+    if ((r = magic_cmp(p, len, "PK\x03\x04", 4)) == 1)
+        return STRATA_CODEC_ZIP;
     more |= r < 0;
     if ((r = magic_cmp(p, len, "\xfd" "7zXZ\0", 6)) == 1)
         return STRATA_CODEC_XZ;
@@ -274,6 +290,12 @@ apr_status_t strata__codec_init(strata__codec_t *c)
         if (c->engine == STRATA_ENGINE_LIBDEFLATE)
             return strata__libdeflate_init(c);
         return strata__zlib_init(c);
+    case STRATA_CODEC_LZW:
+        return strata__lzw_init(c);
+    case STRATA_CODEC_PACK:
+        return strata__pack_init(c);
+    case STRATA_CODEC_ZIP:
+        return strata__zip_init(c);
     case STRATA_CODEC_BZIP2:
         return strata__bzip2_init(c);
     case STRATA_CODEC_XZ:

@@ -58,6 +58,8 @@ typedef struct isal_state_t {
     unsigned nhist;
     unsigned char magic[2];         /* decoder: a member's first bytes, */
     unsigned nmagic;                /* checked as they come */
+    unsigned char *hdr;             /* encoder: gzip(1)'s header, pending */
+    apr_size_t hlen, hdone;         /* from hdone on */
 } isal_state_t;
 
 static apr_size_t isal_piece(apr_size_t n)
@@ -89,6 +91,36 @@ static void isal_took(strata__codec_t *c, apr_size_t in, apr_size_t in_left,
     }
 }
 
+/* Encoder with gzip(1)'s header (ISA-L writes the rest of the member):
+ * copy what fits of it to the output; non-zero once all of it is out. */
+static int isal_put_header(strata__codec_t *c, isal_state_t *st)
+{
+    apr_size_t n = st->hlen - st->hdone;
+
+    if (n > c->avail_out)
+        n = c->avail_out;
+    if (n > 0) {
+        memcpy(c->next_out, st->hdr + st->hdone, n);
+        c->next_out += n;
+        c->avail_out -= n;
+        st->hdone += n;
+    }
+    return st->hdone == st->hlen;
+}
+
+/* Set up gzip(1)'s header, when asked for, in place of ISA-L's own. */
+static apr_status_t isal_own_header(strata__codec_t *c, isal_state_t *st)
+{
+    if (!c->gz_header || c->codec != STRATA_CODEC_GZIP)
+        return APR_SUCCESS;
+    st->hlen = strata__gzip_header_len(c->gz_name);
+    if ((st->hdr = strata__alloc(c->alloc, st->hlen)) == NULL)
+        return strata__alloc_status(c->alloc);
+    strata__gzip_header_put(st->hdr, c->level, c->gz_name, c->gz_mtime);
+    st->u.d.gzip_flag = IGZIP_GZIP_NO_HDR;
+    return APR_SUCCESS;
+}
+
 static apr_status_t isal_encode(strata__codec_t *c, int op)
 {
     isal_state_t *st = c->state;
@@ -96,6 +128,8 @@ static apr_status_t isal_encode(strata__codec_t *c, int op)
     apr_size_t in, out;
     int ret;
 
+    if (st->hdone < st->hlen && !isal_put_header(c, st))
+        return APR_SUCCESS;             /* the header first, room permitting */
     if (op == STRATA__OP_SYNC && st->fresh && c->avail_in == 0)
         return APR_EOF;                 /* nothing new: nothing to write */
     for (;;) {
@@ -241,6 +275,7 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
             z->read_in = 0;
             z->read_in_length = 0;
             c->held = st->nheld - st->hpos;
+            c->held_at = st->held + st->hpos;
             st->nhist = 0;
             return APR_EOF;
         }
@@ -248,6 +283,7 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
             return APR_SUCCESS;
     }
     c->held = st->nheld - st->hpos;
+    c->held_at = st->held + st->hpos;
     if (c->held > 0)
         return APR_SUCCESS;             /* no output room for them yet */
     st->nheld = st->hpos = 0;
@@ -284,6 +320,7 @@ static apr_status_t isal_decode(strata__codec_t *c, int op)
         if (z->block_state == ISAL_BLOCK_FINISH) {
             isal_give_back(c, st, consumed);
             c->held = st->nheld - st->hpos;
+            c->held_at = st->held + st->hpos;
             st->nhist = 0;
             return APR_EOF;
         }
@@ -322,6 +359,7 @@ static void isal_end(strata__codec_t *c)
     if (st == NULL)
         return;
     strata__alloc_free(c->alloc, st->level_buf);
+    strata__alloc_free(c->alloc, st->hdr);
     strata__alloc_free(c->alloc, st);
     c->state = NULL;
 }
@@ -355,6 +393,12 @@ apr_status_t strata__isal_init(strata__codec_t *c)
         st->u.d.gzip_flag = c->codec == STRATA_CODEC_GZIP ? IGZIP_GZIP
                           : c->codec == STRATA_CODEC_ZLIB ? IGZIP_ZLIB
                           : IGZIP_DEFLATE;
+        if (isal_own_header(c, st) != APR_SUCCESS) {
+            apr_status_t rv = strata__alloc_status(c->alloc);
+            strata__alloc_free(c->alloc, st->level_buf);
+            strata__alloc_free(c->alloc, st);
+            return rv;
+        }
     } else {
         isal_inflate_init(&st->u.i);
         st->u.i.crc_flag = isal_crc_flag(c->codec);

@@ -118,11 +118,20 @@ typedef struct ldef_state_t {
     int finished;                   /* trailer queued */
 } ldef_state_t;
 
+/* Output room for gzip(1)'s header beyond the usual 10 bytes. */
+static apr_size_t ldef_header_room(const strata__codec_t *c)
+{
+    return c->gz_header ? strata__gzip_header_len(c->gz_name) : 0;
+}
+
 static apr_size_t ldef_header(strata__codec_t *c, unsigned char *p)
 {
     static const unsigned char gz[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
     int lvl = c->level;
 
+    if (c->codec == STRATA_CODEC_GZIP && c->gz_header)
+        return strata__gzip_header_put(p, c->level, c->gz_name,
+                                       c->gz_mtime);   /* gzip(1)'s header */
     if (c->codec == STRATA_CODEC_GZIP) {
         memcpy(p, gz, 10);
         p[8] = lvl >= 9 ? 2 : lvl == 1 ? 4 : 0;
@@ -151,7 +160,9 @@ static void ldef_put32(unsigned char *p, apr_uint32_t v, int big)
 static apr_status_t ldef_block(strata__codec_t *c, int final)
 {
     ldef_state_t *st = c->state;
-    apr_size_t n = 0, len, need = strata__ldef_bound(st->blk_len) + 32;
+    apr_size_t n = 0, len;
+    apr_size_t need = strata__ldef_bound(st->blk_len) + 32
+                      + ldef_header_room(c);
 
     if (need > st->out_cap) {           /* the output buffer is empty here */
         unsigned char *out = strata__alloc(c->alloc, need);
@@ -296,7 +307,7 @@ apr_status_t strata__libdeflate_init(strata__codec_t *c)
     memset(st, 0, sizeof(*st));
     c->state = st;
     st->blk_cap = STRATA__LDEF_FIRST;
-    st->out_cap = strata__ldef_bound(st->blk_cap) + 32;
+    st->out_cap = strata__ldef_bound(st->blk_cap) + 32 + ldef_header_room(c);
     st->check = c->codec == STRATA_CODEC_ZLIB ? 1 : 0;
     st->blk = strata__alloc(c->alloc, st->blk_cap);
     st->out = st->blk ? strata__alloc(c->alloc, st->out_cap) : NULL;

@@ -10,8 +10,22 @@
 
 typedef struct zlib_state_t {
     z_stream z;
+    gz_header head;            /* encoder: gzip(1)'s header, if asked */
     int live;                  /* deflateInit/inflateInit succeeded */
 } zlib_state_t;
+
+/* Encoder: have zlib write gzip(1)'s header (name, time, OS) when asked.
+ * zlib sets XFL from the level as gzip does. */
+static int zlib_own_header(strata__codec_t *c, zlib_state_t *st)
+{
+    if (!c->gz_header || c->codec != STRATA_CODEC_GZIP)
+        return Z_OK;
+    memset(&st->head, 0, sizeof(st->head));
+    st->head.time = c->gz_mtime;
+    st->head.os = STRATA__GZIP_OS;
+    st->head.name = (Bytef *)c->gz_name;   /* the stream owns it */
+    return deflateSetHeader(&st->z, &st->head);
+}
 
 static voidpf zlib_alloc(voidpf opaque, uInt items, uInt size)
 {
@@ -127,10 +141,14 @@ apr_status_t strata__zlib_init(strata__codec_t *c)
     st->z.zalloc = zlib_alloc;
     st->z.zfree = zlib_free;
     st->z.opaque = c->alloc;
-    if (c->encode)
+    if (c->encode) {
         ret = deflateInit2(&st->z, c->level, Z_DEFLATED,
                            zlib_wbits(c->codec), 8, Z_DEFAULT_STRATEGY);
-    else
+        if (ret == Z_OK && zlib_own_header(c, st) != Z_OK) {
+            deflateEnd(&st->z);
+            ret = Z_STREAM_ERROR;
+        }
+    } else
         ret = inflateInit2(&st->z, zlib_wbits(c->codec));
     if (ret != Z_OK) {
         apr_status_t rv = zlib_error(c, ret);

@@ -25,6 +25,7 @@
  * compressed on the writer's thread.
  */
 #include "strata_codec_private.h"
+#include <apr_strings.h>
 #include "strata_os.h"
 #include "strata/executor.h"
 #include <apr_thread_proc.h>
@@ -92,7 +93,11 @@ struct pgz_stream_t {
     apr_size_t dict_len;
     apr_uint32_t crc;                /* single member: CRC of all input */
     apr_uint64_t plain, coded, blocks;
-    unsigned char tail[16];          /* final block + trailer, pending */
+    unsigned char *tail;             /* header (empty input), final block,
+                                        trailer: pending */
+    int gz_header;                   /* write gzip(1)'s header: */
+    const char *gz_name;             /* FNAME (from the pool), or NULL */
+    apr_uint32_t gz_mtime;           /* MTIME */
     apr_size_t tail_len, tail_pos;
     int finished;
     apr_status_t err;                /* sticky */
@@ -157,10 +162,13 @@ static void pgz_put_z(pgz_stream_t *g, pgz_zs_t *zs)
     apr_thread_mutex_unlock(g->mu);
 }
 
-static apr_size_t pgz_put_header(unsigned char *p, int level)
+static apr_size_t pgz_put_header(const pgz_stream_t *g, unsigned char *p)
 {
     static const unsigned char hdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+    int level = g->level;
 
+    if (g->gz_header)
+        return strata__gzip_header_put(p, level, g->gz_name, g->gz_mtime);
     memcpy(p, hdr, 10);
     p[8] = level >= 9 ? 2 : level == 1 ? 4 : 0;
     return 10;
@@ -221,7 +229,7 @@ static apr_status_t pgz_deflate(pgz_stream_t *g, pgz_job_t *job)
     z = &zs->z;
     job->out_len = 0;
     if (g->members || job->first)
-        job->out_len = pgz_put_header(job->out, g->level);
+        job->out_len = pgz_put_header(g, job->out);
     if (g->engine != STRATA_ENGINE_ZLIB) {
         if ((rv = pgz_deflate_other(g, job, zs)) != APR_SUCCESS)
             return rv;
@@ -430,6 +438,7 @@ static apr_status_t pgz_job_alloc(pgz_stream_t *g, pgz_job_t *job)
     if (g->engine == STRATA_ENGINE_LIBDEFLATE
         && strata__ldef_bound(b) + 64 > job->out_cap)
         job->out_cap = strata__ldef_bound(b) + 64;
+    job->out_cap += strata__gzip_header_len(g->gz_name);
     job->out = strata__alloc(&g->alloc, job->out_cap);
     if (job->in == NULL || job->dict == NULL || job->out == NULL)
         return strata__alloc_status(&g->alloc);
@@ -612,7 +621,7 @@ static apr_status_t pgz_shutdown(strata_stream_t *s)
     if (rv == APR_SUCCESS) {
         apr_size_t t = 0;
         if (g->blocks == 0)                 /* empty input: one empty member */
-            t = pgz_put_header(g->tail, g->level);
+            t = pgz_put_header(g, g->tail);
         if (g->blocks == 0 || !g->members) {
             g->tail[t++] = 0x03;            /* empty final fixed block */
             g->tail[t++] = 0x00;
@@ -687,6 +696,12 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     g = (pgz_stream_t *)s;
     strata__alloc_init(&g->alloc, opts->max_memory);
     g->level = level;
+    g->gz_header = opts->gzip_header || opts->gzip_name != NULL
+                   || opts->gzip_mtime != 0;
+    g->gz_name = opts->gzip_name != NULL ? apr_pstrdup(pool, opts->gzip_name)
+                                         : NULL;
+    g->gz_mtime = opts->gzip_mtime;
+    g->tail = apr_palloc(pool, 16 + strata__gzip_header_len(g->gz_name));
     g->members = opts->gzip_members;
     g->threads = opts->threads;
     g->ex = opts->executor;

@@ -9,6 +9,7 @@
  * Readers decode or encode straight into the caller's buffer.
  */
 #include "strata_codec_private.h"
+#include <apr_strings.h>
 #include <string.h>
 
 #define CS_BUFSIZE   ((apr_size_t)64 * 1024)
@@ -22,7 +23,9 @@ typedef enum cs_state {
     CS_FLUSHING,    /* compressing writer: a sync flush in progress */
     CS_FINISHING,   /* writing the trailer / finishing a decoder's input */
     CS_BETWEEN,     /* decoder: a member ended, another may follow */
-    CS_PLAIN,       /* auto with pass-through: not compressed */
+    CS_PLAIN,       /* auto with pass-through: not compressed; or the
+                       bytes after the members (STRATA_TRAILING_PASS) */
+    CS_TRAILING,    /* reader: dropping what follows the members (_STOP) */
     CS_DONE         /* everything produced */
 } cs_state;
 
@@ -43,7 +46,17 @@ typedef struct codec_stream_t {
     unsigned stalls;
     strata_decompress_opts_t d;
     apr_uint64_t plain, coded, members;
+    unsigned char *ghdr;            /* gzip reader: the input's first bytes */
+    apr_size_t ghdr_len;            /* (the first member's header) */
+    unsigned char tail[16];         /* trailing: bytes the engine held, */
+    apr_size_t tail_len, tail_pos;  /* which come first */
+    int trailing_on;                /* past the members (PASS / STOP) */
+    apr_uint64_t trail_bytes;       /* what followed them: how much, */
+    int trail_nonzero;              /* whether any was not 0, */
+    unsigned char trail_head[4];    /* and how it began */
 } codec_stream_t;
+
+#define CS_GHDR_CAP 4096            /* most header bytes kept */
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -155,6 +168,13 @@ static apr_status_t cs_fill(codec_stream_t *cs)
     }
     rv = strata_read(cs->base.inner, cs->buf + cs->len, CS_BUFSIZE - cs->len,
                      &n);
+    if (cs->ghdr != NULL && cs->ghdr_len < CS_GHDR_CAP
+        && cs->coded == cs->ghdr_len) {         /* the input's first bytes */
+        apr_size_t k = CS_GHDR_CAP - cs->ghdr_len < n
+                       ? CS_GHDR_CAP - cs->ghdr_len : n;
+        memcpy(cs->ghdr + cs->ghdr_len, cs->buf + cs->len, k);
+        cs->ghdr_len += k;
+    }
     cs->len += n;
     if (cs->encode)
         cs->plain += n;
@@ -209,6 +229,69 @@ static apr_status_t cs_detect(codec_stream_t *cs, const unsigned char *p,
 
 /* ---- decompressing reader -------------------------------------------------- */
 
+/* Count trailing bytes p[0..n) (strata_codec_trailing). */
+static void cs_trail_note(codec_stream_t *cs, const unsigned char *p,
+                          apr_size_t n)
+{
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (cs->trail_bytes + i < sizeof(cs->trail_head))
+            cs->trail_head[cs->trail_bytes + i] = p[i];
+        if (p[i] != 0)
+            cs->trail_nonzero = 1;
+    }
+    cs->trail_bytes += n;
+}
+
+/* Between gzip members with a trailing mode: does another member follow
+ * (APR_SUCCESS), are more bytes needed to know (APR_INCOMPLETE), or not
+ * (APR_EOF: the state has moved to CS_PLAIN or CS_TRAILING)?  The bytes
+ * the engine held past the last member's end come first. */
+static apr_status_t cs_trailing_check(codec_stream_t *cs)
+{
+    unsigned char m[2];
+    apr_size_t k = 0, i;
+
+    for (i = 0; i < cs->c.held && k < 2; i++)
+        m[k++] = cs->c.held_at[i];
+    for (i = cs->pos; i < cs->len && k < 2; i++)
+        m[k++] = cs->buf[i];
+    if (k < 2 && !cs->in_eof)
+        return APR_INCOMPLETE;
+    if (k == 2 && m[0] == 0x1f && m[1] == 0x8b)
+        return APR_SUCCESS;
+    cs->tail_len = cs->c.held < sizeof(cs->tail) ? cs->c.held
+                                                 : sizeof(cs->tail);
+    if (cs->tail_len > 0)
+        memcpy(cs->tail, cs->c.held_at, cs->tail_len);
+    cs->tail_pos = 0;
+    cs->trailing_on = 1;
+    cs->state = cs->d.trailing == STRATA_TRAILING_PASS ? CS_PLAIN
+                                                       : CS_TRAILING;
+    return APR_EOF;
+}
+
+/* CS_TRAILING: read to the end of the input, counting. */
+static apr_status_t cs_trailing_drop(codec_stream_t *cs)
+{
+    apr_status_t rv;
+
+    cs_trail_note(cs, cs->tail + cs->tail_pos, cs->tail_len - cs->tail_pos);
+    cs->tail_pos = cs->tail_len;
+    for (;;) {
+        cs_trail_note(cs, cs->buf + cs->pos, cs->len - cs->pos);
+        cs->pos = cs->len;
+        if (cs->in_eof) {
+            cs->state = CS_DONE;
+            return APR_EOF;
+        }
+        rv = cs_fill(cs);
+        if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv))
+            return rv;
+    }
+}
+
 static apr_status_t dec_read_plain(codec_stream_t *cs, unsigned char *out,
                                    apr_size_t len, apr_size_t *n)
 {
@@ -226,7 +309,12 @@ static apr_status_t dec_read_plain(codec_stream_t *cs, unsigned char *out,
     }
     if (len > allow)
         len = (apr_size_t)allow;
-    if (cs->pos < cs->len) {
+    if (cs->tail_pos < cs->tail_len) {  /* held by the engine: first */
+        *n = cs->tail_len - cs->tail_pos < len ? cs->tail_len - cs->tail_pos
+                                               : len;
+        memcpy(out, cs->tail + cs->tail_pos, *n);
+        cs->tail_pos += *n;
+    } else if (cs->pos < cs->len) {
         *n = cs->len - cs->pos < len ? cs->len - cs->pos : len;
         memcpy(out, cs->buf + cs->pos, *n);
         cs->pos += *n;
@@ -236,6 +324,8 @@ static apr_status_t dec_read_plain(codec_stream_t *cs, unsigned char *out,
         rv = strata_read(cs->base.inner, out, len, n);
         cs->coded += *n;
     }
+    if (cs->trailing_on)
+        cs_trail_note(cs, out, *n);
     cs->plain += *n;
     return rv;
 }
@@ -253,6 +343,8 @@ static apr_status_t dec_read(codec_stream_t *cs, unsigned char *out,
             return APR_EOF;
         case CS_PLAIN:
             return dec_read_plain(cs, out, len, n);
+        case CS_TRAILING:
+            return cs_trailing_drop(cs);
         case CS_DETECT:
             rv = cs_detect(cs, cs->buf + cs->pos, cs->len - cs->pos,
                            cs->in_eof);
@@ -273,6 +365,16 @@ static apr_status_t dec_read(codec_stream_t *cs, unsigned char *out,
                 rv = cs_fill(cs);
                 if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv))
                     return rv;
+                continue;
+            }
+            if (cs->d.trailing != STRATA_TRAILING_ERROR
+                && cs->codec == STRATA_CODEC_GZIP
+                && (rv = cs_trailing_check(cs)) != APR_SUCCESS) {
+                if (rv == APR_INCOMPLETE) {
+                    rv = cs_fill(cs);
+                    if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv))
+                        return rv;
+                }
                 continue;
             }
             if ((rv = cs->c.vt->reset(&cs->c)) != APR_SUCCESS)
@@ -726,6 +828,9 @@ apr_status_t strata__cs_restart(strata_stream_t *s, int detect)
     cs->stalls = 0;
     cs->err = APR_SUCCESS;
     cs->plain = cs->coded = cs->members = 0;
+    cs->tail_len = cs->tail_pos = 0;
+    cs->trailing_on = cs->trail_nonzero = 0;
+    cs->trail_bytes = 0;
     if (detect) {
         cs->state = CS_DETECT;
         return APR_SUCCESS;
@@ -742,12 +847,14 @@ apr_status_t strata__cs_restart(strata_stream_t *s, int detect)
       cs_shutdown, cs_close, cs_control }
 
 /* Indexed by strata_codec_t; [0] and [AUTO] are decoder-only names. */
-static const strata_stream_type_t cs_types[2][8] = {
+static const strata_stream_type_t cs_types[2][11] = {
     { CS_TYPE("none"), CS_TYPE("gzip"), CS_TYPE("zlib"), CS_TYPE("deflate"),
-      CS_TYPE("bzip2"), CS_TYPE("xz"), CS_TYPE("zstd"), CS_TYPE("auto") },
+      CS_TYPE("bzip2"), CS_TYPE("xz"), CS_TYPE("zstd"), CS_TYPE("auto"),
+      CS_TYPE("lzw"), CS_TYPE("pack"), CS_TYPE("zip") },
     { CS_TYPE("none-d"), CS_TYPE("gzip-d"), CS_TYPE("zlib-d"),
       CS_TYPE("deflate-d"), CS_TYPE("bzip2-d"), CS_TYPE("xz-d"),
-      CS_TYPE("zstd-d"), CS_TYPE("auto-d") },
+      CS_TYPE("zstd-d"), CS_TYPE("auto-d"), CS_TYPE("lzw-d"),
+      CS_TYPE("pack-d"), CS_TYPE("zip-d") },
 };
 
 int strata_stream_is_codec(const strata_stream_t *s)
@@ -757,7 +864,7 @@ int strata_stream_is_codec(const strata_stream_t *s)
     if (s == NULL)
         return 0;
     t = s->type;
-    return (t >= &cs_types[0][0] && t <= &cs_types[1][7])
+    return (t >= &cs_types[0][0] && t <= &cs_types[1][10])
            || t == &strata__gzip_parallel_type;
 }
 
@@ -770,6 +877,18 @@ void strata_compress_opts_init(strata_compress_opts_t *o)
 void strata_decompress_opts_init(strata_decompress_opts_t *o)
 {
     memset(o, 0, sizeof(*o));
+}
+
+/* gzip encoders: gzip(1)'s header when asked (the name copied). */
+static void cs_gzip_header_opts(codec_stream_t *cs,
+                                const strata_compress_opts_t *o,
+                                apr_pool_t *pool)
+{
+    cs->c.gz_header = o->gzip_header || o->gzip_name != NULL
+                      || o->gzip_mtime != 0;
+    cs->c.gz_name = o->gzip_name != NULL ? apr_pstrdup(pool, o->gzip_name)
+                                         : NULL;
+    cs->c.gz_mtime = o->gzip_mtime;
 }
 
 static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
@@ -798,9 +917,11 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
         || (strata_stream_caps(inner) & need) != need
         || strata_stream_is_closed(inner))
         return APR_EINVAL;
-    if (codec <= STRATA_CODEC_NONE || codec > STRATA_CODEC_AUTO
+    if (codec <= STRATA_CODEC_NONE || codec > STRATA_CODEC_ZIP
         || (encode && codec == STRATA_CODEC_AUTO))
         return APR_EINVAL;
+    if (encode && codec > STRATA_CODEC_AUTO)
+        return STRATA_ENOTSUP;              /* decoding only */
     if (!strata_codec_available(codec))
         return STRATA_ENOTSUP;
     if (!encode && strata__codec_depth(inner) + 1
@@ -831,7 +952,12 @@ static apr_status_t cs_create(strata_stream_t **out, strata_stream_t *inner,
     cs->c.max_memory = cs->d.max_memory;
     cs->c.first_only = cs->d.first_member_only;
     cs->c.engine = encode ? copts->engine : cs->d.engine;
+    if (encode && codec == STRATA_CODEC_GZIP)
+        cs_gzip_header_opts(cs, copts, pool);
     cs->buf = apr_palloc(pool, CS_BUFSIZE);
+    if (!encode && reader
+        && (codec == STRATA_CODEC_GZIP || codec == STRATA_CODEC_AUTO))
+        cs->ghdr = apr_palloc(pool, CS_GHDR_CAP);
     if (codec == STRATA_CODEC_AUTO) {
         cs->state = CS_DETECT;
     } else {
@@ -922,6 +1048,45 @@ apr_status_t strata_codec_stream_info(strata_stream_t *s,
     info->mem_peak = (apr_size_t)cs->alloc.peak;
     info->engine = cs->state == CS_DETECT || cs->state == CS_PLAIN
                    ? STRATA_ENGINE_AUTO : cs->c.engine;
+    return APR_SUCCESS;
+}
+
+apr_status_t strata_gzip_header(strata_stream_t *s, strata_gzip_header_t *h,
+                                apr_pool_t *pool)
+{
+    codec_stream_t *cs = (codec_stream_t *)s;
+    apr_status_t rv;
+    int complete;
+
+    if (s == NULL || h == NULL || pool == NULL || !strata_stream_is_codec(s)
+        || s->type == &strata__gzip_parallel_type || cs->ghdr == NULL)
+        return APR_EINVAL;
+    if (cs->state == CS_DETECT)
+        return APR_INCOMPLETE;
+    if (cs->codec != STRATA_CODEC_GZIP)
+        return APR_EINVAL;
+    complete = cs->in_eof && cs->ghdr_len == cs->coded;
+    rv = strata__gzip_header_parse(cs->ghdr, cs->ghdr_len, complete, h, pool);
+    if (rv == APR_INCOMPLETE && cs->ghdr_len == CS_GHDR_CAP)
+        return STRATA_ENOTSUP;
+    return rv;
+}
+
+apr_status_t strata_codec_trailing(strata_stream_t *s, apr_uint64_t *bytes,
+                                   int *all_zero, unsigned char head[4])
+{
+    codec_stream_t *cs = (codec_stream_t *)s;
+
+    if (s == NULL || !strata_stream_is_codec(s)
+        || s->type == &strata__gzip_parallel_type || cs->encode
+        || !cs->reader)
+        return APR_EINVAL;
+    if (bytes != NULL)
+        *bytes = cs->trail_bytes;
+    if (all_zero != NULL)
+        *all_zero = !cs->trail_nonzero;
+    if (head != NULL)
+        memcpy(head, cs->trail_head, 4);
     return APR_SUCCESS;
 }
 

@@ -76,6 +76,10 @@ struct strata__codec_t {
     int engine_level;           /* the engine's own level for c->level */
     apr_size_t held;            /* decoder: input bytes it holds for the
                                    next member (more input than avail_in) */
+    const unsigned char *held_at; /* decoder: where the held bytes are */
+    int gz_header;              /* gzip encoder: write gzip(1)'s header */
+    const char *gz_name;        /* its FNAME (owned by the stream), or NULL */
+    apr_uint32_t gz_mtime;      /* its MTIME */
     strata__alloc_t *alloc;     /* owned by the stream */
     void *state;                /* the back end's, from alloc */
 };
@@ -86,6 +90,9 @@ apr_status_t strata__zlib_init(strata__codec_t *c);
 apr_status_t strata__bzip2_init(strata__codec_t *c);
 apr_status_t strata__xz_init(strata__codec_t *c);
 apr_status_t strata__zstd_init(strata__codec_t *c);
+apr_status_t strata__lzw_init(strata__codec_t *c);     /* decoder only */
+apr_status_t strata__pack_init(strata__codec_t *c);    /* decoder only */
+apr_status_t strata__zip_init(strata__codec_t *c);     /* decoder only */
 
 /* The optional gzip/zlib/deflate engines (STRATA_ENOTSUP when absent). */
 apr_status_t strata__isal_init(strata__codec_t *c);
@@ -149,6 +156,25 @@ apr_size_t strata__ldef_bound(apr_size_t n);
  * the stream does not parse (never for a compressor's own output). */
 apr_status_t strata__deflate_unfinal(unsigned char *buf, apr_size_t *len,
                                      apr_size_t cap);
+
+/* ---- gzip(1)'s member header (codec_gzip_header.c) ------------------------ */
+
+/* The OS byte gzip writes on POSIX systems (and strata everywhere). */
+#define STRATA__GZIP_OS 3
+
+/* XFL for a zlib-scale @level: 2 at 9, 4 at 0 and 1, else 0. */
+int strata__gzip_xfl(int level);
+/* Length of the header with FNAME @name (NULL: none). */
+apr_size_t strata__gzip_header_len(const char *name);
+/* Write it at @p (strata__gzip_header_len bytes of room) for the
+ * zlib-scale @level: the length. */
+apr_size_t strata__gzip_header_put(unsigned char *p, int level,
+                                   const char *name, apr_uint32_t mtime);
+/* Parse a header at p[0..n): APR_SUCCESS, APR_INCOMPLETE (more bytes
+ * needed; STRATA_ETRUNCATED instead when @complete), STRATA_EBADDATA. */
+apr_status_t strata__gzip_header_parse(const unsigned char *p, apr_size_t n,
+                                       int complete, strata_gzip_header_t *h,
+                                       apr_pool_t *pool);
 
 /* Dispatch to the back end for c->codec; checks and defaults the level. */
 apr_status_t strata__codec_init(strata__codec_t *c);

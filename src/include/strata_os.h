@@ -44,6 +44,12 @@ apr_status_t strata__os_read(apr_file_t *f, apr_os_file_t fd, void *buf,
  * rename itself has already happened. */
 apr_status_t strata__os_sync_dir(const char *dir, apr_pool_t *pool);
 
+/* Give the file @path the group, then the owner, of the file @like, each
+ * as far as allowed (as gzip keeps them when root; others keep at least a
+ * group they belong to).  APR_SUCCESS if both took; else the first error
+ * (callers may ignore it).  APR_ENOTIMPL on Windows. */
+apr_status_t strata__os_copy_owner(const char *path, const char *like);
+
 /* Non-zero if @f is a terminal (console). */
 int strata__os_isatty(apr_file_t *f);
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 apr_status_t strata__os_read(apr_file_t *f, apr_os_file_t fd, void *buf,
@@ -24,6 +25,20 @@ apr_status_t strata__os_read(apr_file_t *f, apr_os_file_t fd, void *buf,
         return APR_SUCCESS;
     }
     return r == 0 ? APR_EOF : APR_FROM_OS_ERROR(errno);
+}
+
+apr_status_t strata__os_copy_owner(const char *path, const char *like)
+{
+    struct stat st;
+    apr_status_t rv = APR_SUCCESS;
+
+    if (stat(like, &st) != 0)
+        return APR_FROM_OS_ERROR(errno);
+    if (chown(path, (uid_t)-1, st.st_gid) != 0)
+        rv = APR_FROM_OS_ERROR(errno);
+    if (chown(path, st.st_uid, (gid_t)-1) != 0 && rv == APR_SUCCESS)
+        rv = APR_FROM_OS_ERROR(errno);
+    return rv;
 }
 
 apr_status_t strata__os_sync_dir(const char *dir, apr_pool_t *pool)

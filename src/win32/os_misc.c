@@ -21,6 +21,13 @@ apr_status_t strata__os_read(apr_file_t *f, apr_os_file_t fd, void *buf,
     return rv;
 }
 
+apr_status_t strata__os_copy_owner(const char *path, const char *like)
+{
+    (void)path;
+    (void)like;
+    return APR_ENOTIMPL;                /* ACLs: not gzip's business */
+}
+
 apr_status_t strata__os_sync_dir(const char *dir, apr_pool_t *pool)
 {
     /* MoveFileEx with MOVEFILE_WRITE_THROUGH (used by apr_file_rename's

@@ -237,7 +237,7 @@ static int cat_one(cat_t *c, int i)
                        "ignored", in->display);
             c->missing++;               /* exit status 1 at the end */
         }
-        if (t != TOOL_TRAILING_NONE) {
+        if (t == TOOL_TRAILING_ZEROS || t == TOOL_TRAILING_GARBAGE) {
             rv = APR_SUCCESS;
             tool_endpoint_abort(in);
         }

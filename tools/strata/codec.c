@@ -147,6 +147,7 @@ apr_status_t tool_codec_push_decoder(const tool_codec_t *tc,
     strata_decompress_opts_init(&d);
     d.max_ratio = tc->max_ratio;
     d.passthrough = passthrough && codec == STRATA_CODEC_AUTO;
+    d.trailing = tc->trailing;
     rv = strata_decompress_reader(&z, ep->top, codec, &d, 0, pool);
     if (rv != APR_SUCCESS) {
         *msg = apr_psprintf(pool, "cannot decode %s: %s", ep->display,
@@ -168,6 +169,9 @@ apr_status_t tool_codec_push_encoder(const tool_codec_t *tc,
     strata_compress_opts_init(&c);
     c.level = tc->level;
     c.threads = tc->threads;
+    c.gzip_header = tc->gzip_header;
+    c.gzip_name = tc->gzip_name;
+    c.gzip_mtime = tc->gzip_mtime;
     rv = strata_compress_writer(&z, ep->top, codec, &c, 0, pool);
     if (rv != APR_SUCCESS) {
         *msg = apr_psprintf(pool, "cannot compress with %s%s: %s",
@@ -309,6 +313,8 @@ static tool_trailing_t codec_tail_of(const char *path, apr_uint64_t offset,
         seen += n;
     }
     apr_file_close(f);
+    if (t == TOOL_TRAILING_GARBAGE && seen == 1)
+        t = TOOL_TRAILING_SHORT;            /* gzip: a magic cut short */
     return t;
 }
 

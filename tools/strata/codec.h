@@ -18,7 +18,7 @@ enum { TOOL_CODEC_OPT_MAX_OUTPUT = 300, TOOL_CODEC_OPT_MAX_RATIO,
  * -1 carries help text ("-1 .. -9"); -0 and -2..-9 are hidden. */
 #define TOOL_CODEC_OPTIONS                                                    \
     { "format", 'F', "FORMAT",                                                \
-      "gzip, bzip2, xz, zstd, zlib, deflate, auto" },              \
+      "gzip, bzip2, xz, zstd, zlib, deflate, auto; lzw, pack, zip (read)" }, \
     { NULL, '1', NULL, "compression level, fastest .. best" },          \
     { NULL, '0', NULL, NULL }, { NULL, '2', NULL, NULL },                     \
     { NULL, '3', NULL, NULL }, { NULL, '4', NULL, NULL },                     \
@@ -43,6 +43,10 @@ typedef struct tool_codec_t {
     const char *max_output_arg;     /* as given, for messages */
     apr_uint64_t max_ratio;         /* 0: none; per decoded input */
     apr_uint64_t output_left;       /* of max_output, as the run goes */
+    int gzip_header;                /* encoder: gzip(1)'s header, with */
+    const char *gzip_name;          /* this name (or NULL) */
+    apr_uint32_t gzip_mtime;        /* and this time (0: none) */
+    int trailing;                   /* decoder: STRATA_TRAILING_* */
 } tool_codec_t;
 
 void tool_codec_init(tool_codec_t *tc);
@@ -99,10 +103,11 @@ apr_status_t tool_copy(tool_codec_t *tc, tool_endpoint_t *in,
                        apr_uint64_t *copied, tool_side_t *side);
 
 /* What follows the last gzip member when decoding failed with @a rv:
- * nothing to say (a real error), zero bytes (gzip ignores them quietly) or
+ * nothing to say (a real error), zero bytes (gzip ignores them quietly),
+ * one stray non-zero byte (gzip: "unexpected end of file", an error) or
  * other bytes (gzip decodes the members, warns and exits with 2). */
 typedef enum { TOOL_TRAILING_NONE, TOOL_TRAILING_ZEROS,
-               TOOL_TRAILING_GARBAGE } tool_trailing_t;
+               TOOL_TRAILING_GARBAGE, TOOL_TRAILING_SHORT } tool_trailing_t;
 tool_trailing_t tool_codec_trailing(tool_endpoint_t *in, apr_status_t rv,
                                     apr_pool_t *pool);
 

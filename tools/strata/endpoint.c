@@ -315,6 +315,10 @@ apr_status_t tool_endpoint_close(tool_endpoint_t *ep)
     /* Top down, each layer finishing into the one below.  The atomic base
      * commits only if every layer above it closed cleanly. */
     for (s = ep->top; s != NULL; s = strata_stream_inner(s)) {
+        if (s == ep->base && ep->durable && rv == APR_SUCCESS
+            && (rv = strata_flush(s, STRATA_FLUSH_DURABLE)) != APR_SUCCESS
+            && APR_STATUS_IS_EINVAL(rv))
+            rv = APR_SUCCESS;           /* a pipe or terminal: nothing to sync */
         if (s == ep->base && ep->atomic && rv != APR_SUCCESS)
             rv2 = strata_file_abort(s);
         else

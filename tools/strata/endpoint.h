@@ -27,6 +27,7 @@ typedef struct tool_endpoint_t {
     apr_off_t size;          /* input size in bytes, or -1 if unknown */
     apr_fileperms_t perm;    /* a new output file's permissions */
     int atomic;              /* output replaces its target on commit */
+    int durable;             /* output: flush it to the disk before commit */
     int closed;
 } tool_endpoint_t;
 

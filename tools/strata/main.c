@@ -87,19 +87,38 @@ static const char *main_progname(const char *argv0, apr_pool_t *pool)
     return base;
 }
 
-/* Started as "szcat": strata decompress -c ARGS. */
-static int main_szcat(tool_ctx_t *ctx, int argc, const char *const *argv)
+/* Names strata answers to when installed under them (a link): the command
+ * run, with -c for the zcat-like ones.  Messages then carry that name. */
+static const struct {
+    const char *prog;
+    tool_cmd_fn *fn;
+    int to_stdout;
+} main_personas[] = {
+    { "szcat", tool_cmd_decompress, 1 },
+    { "gzip", tool_cmd_compress, 0 },
+    { "gunzip", tool_cmd_decompress, 0 },
+    { "zcat", tool_cmd_decompress, 1 },
+    { NULL, NULL, 0 }
+};
+
+/* Started under one of main_personas' names: that command with ARGS. */
+static int main_persona(tool_ctx_t *ctx, int argc, const char *const *argv,
+                        int which)
 {
     const char **args = apr_palloc(ctx->pool, (apr_size_t)(argc + 2)
                                               * sizeof(*args));
-    int i;
+    int i, n = 0;
 
-    args[0] = "decompress";
-    args[1] = "-c";
+    args[n++] = main_personas[which].prog;
+    if (main_personas[which].to_stdout)
+        args[n++] = "-c";
     for (i = 1; i < argc; i++)
-        args[i + 1] = argv[i];
-    args[argc + 1] = NULL;
-    return tool_cmd_decompress(ctx, argc + 1, args);
+        args[n++] = argv[i];
+    args[n] = NULL;
+    /* gunzip and zcat are gzip underneath: gzip's name in messages */
+    tool_progname = strcmp(main_personas[which].prog, "szcat") == 0
+                    ? "szcat" : "gzip";
+    return main_personas[which].fn(ctx, n, args);
 }
 
 static int main_dispatch(tool_ctx_t *ctx, int argc, const char *const *argv)
@@ -110,8 +129,14 @@ static int main_dispatch(tool_ctx_t *ctx, int argc, const char *const *argv)
     const char *arg;
     int ch, rc, n;
 
-    if (argc > 0 && strcmp(main_progname(argv[0], ctx->pool), "szcat") == 0)
-        return main_szcat(ctx, argc, argv);
+    if (argc > 0) {
+        const char *me = main_progname(argv[0], ctx->pool);
+        int i;
+
+        for (i = 0; main_personas[i].prog != NULL; i++)
+            if (strcmp(me, main_personas[i].prog) == 0)
+                return main_persona(ctx, argc, argv, i);
+    }
     o = tool_opts_init("strata", argc, argv, main_options, 0, ctx->pool);
 
     while ((rc = tool_opts_next(o, &ch, &arg)) == 1) {

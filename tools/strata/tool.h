@@ -61,7 +61,11 @@ int tool_signals_wait(int ms);
 
 /* ---- messages (util.c) ---------------------------------------------------- */
 
-/* Print "strata: <message>\n" on standard error (one line). */
+/* The name messages start with: "strata", or the name the tool was
+ * installed under ("gzip", "gunzip", "zcat", "szcat"). */
+extern const char *tool_progname;
+
+/* Print "<tool_progname>: <message>\n" on standard error (one line). */
 void tool_error(tool_ctx_t *ctx, const char *fmt, ...) TOOL_PRINTF(2, 3);
 
 /* Print "<prog>: <message> (see '<prog> --help')\n" on standard error. */

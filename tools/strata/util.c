@@ -26,15 +26,18 @@ static void tool_put_line(tool_ctx_t *ctx, const char *prefix, const char *msg)
     apr_file_write_full(ctx->err, line, len, NULL);
 }
 
+const char *tool_progname = "strata";
+
 void tool_error(tool_ctx_t *ctx, const char *fmt, ...)
 {
-    char msg[1024];
+    char msg[1024], prefix[64];
     va_list ap;
 
     va_start(ap, fmt);
     apr_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    tool_put_line(ctx, "strata: ", msg);
+    apr_snprintf(prefix, sizeof(prefix), "%s: ", tool_progname);
+    tool_put_line(ctx, prefix, msg);
 }
 
 void tool_usage_error(tool_ctx_t *ctx, const char *prog, const char *fmt, ...)
