@@ -27,6 +27,8 @@ fuzz_decompress*)
   command -v xz    >/dev/null && seed 004 xz -c
   command -v zstd  >/dev/null && seed 005 zstd -q -c
   command -v gzip  >/dev/null && seed 006 gzip -9 -c
+  command -v compress >/dev/null && seed 007 compress -c
+  command -v zip >/dev/null && { printf '%s' "$text" > "$dir/t.txt"; (cd "$dir" && zip -q t.zip t.txt) && { printf '\007'; cat "$dir/t.zip"; } > "$dir/seedzip"; rm -f "$dir/t.txt" "$dir/t.zip"; }
   seed 006 cat ;;
 *)
   seed 021 cat

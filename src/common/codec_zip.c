@@ -111,9 +111,11 @@ static apr_status_t zip_name(strata__codec_t *c, zip_state_t *st)
     apr_size_t n;
 
     n = st->skip < c->avail_in ? st->skip : c->avail_in;
-    c->next_in += n;
-    c->avail_in -= n;
-    st->skip -= n;
+    if (n > 0) {                        /* next_in may be NULL with 0 */
+        c->next_in += n;
+        c->avail_in -= n;
+        st->skip -= n;
+    }
     if (st->skip > 0)
         return APR_SUCCESS;
     while (st->got < st->xlen && c->avail_in > 0) {
@@ -170,8 +172,10 @@ static apr_status_t zip_data(strata__codec_t *c, zip_state_t *st)
         c->next_out += out - st->z.avail_out;
         c->avail_out -= out - st->z.avail_out;
     }
-    c->next_in += in - st->z.avail_in;
-    c->avail_in -= in - st->z.avail_in;
+    if (in != st->z.avail_in) {
+        c->next_in += in - st->z.avail_in;
+        c->avail_in -= in - st->z.avail_in;
+    }
     if (ret == Z_STREAM_END)
         st->phase = ZIP_DESC;
     else if (ret == Z_MEM_ERROR)
