@@ -370,6 +370,47 @@ static void engines_names_choice_and_forcing(void)
         apr_env_delete(STRATA_ENGINE_ENV, strata_test_pool);
 }
 
+/* The automatic choice hands a short stream to zlib (its exact bytes),
+ * a long one keeps the table's engine. */
+static void engine_auto_short_stream_is_zlibs(void)
+{
+    strata_compress_opts_t o;
+    strata_codec_info_t info;
+    strata_stream_t *mem, *z;
+    char *data = sample(300000, 5), *za, *zz;
+    apr_size_t alen, zlen;
+
+    if (!STRATA_HAVE_LIBDEFLATE || getenv(STRATA_ENGINE_ENV) != NULL)
+        return;                     /* the engine is forced in this run */
+    strata_compress_opts_init(&o);
+    o.level = 6;
+    ASSERT_RV(APR_SUCCESS, compress_mem(STRATA_CODEC_GZIP, &o, data, 100000,
+                                        &za, &alen));
+    o.engine = STRATA_ENGINE_ZLIB;
+    ASSERT_RV(APR_SUCCESS, compress_mem(STRATA_CODEC_GZIP, &o, data, 100000,
+                                        &zz, &zlen));
+    CU_ASSERT(alen == zlen && memcmp(za, zz, alen) == 0);
+    /* the engine says so once the stream has ended */
+    o.engine = STRATA_ENGINE_AUTO;
+    strata_memory_create(&mem, 0, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(&z, mem,
+        STRATA_CODEC_GZIP, &o, 0, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(z, data, 1000, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(z));
+    ASSERT_RV(APR_SUCCESS, strata_codec_stream_info(z, &info));
+    CU_ASSERT_EQUAL(info.engine, STRATA_ENGINE_ZLIB);
+    strata_close(z);
+    /* longer than the short-stream bound: libdeflate */
+    strata_memory_create(&mem, 0, strata_test_pool);
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(&z, mem,
+        STRATA_CODEC_GZIP, &o, 0, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(z, data, 300000, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(z));
+    ASSERT_RV(APR_SUCCESS, strata_codec_stream_info(z, &info));
+    CU_ASSERT_EQUAL(info.engine, STRATA_ENGINE_LIBDEFLATE);
+    strata_close(z);
+}
+
 /* libdeflate's block buffer starts small and grows to its 4 MiB block: a
  * short stream holds little memory, a long one spans several blocks and a
  * sync flush in the middle of a growing block; zlib reads every byte. */
@@ -1446,6 +1487,7 @@ static CU_TestInfo tests[] = {
     { "engines_names_choice_and_forcing", engines_names_choice_and_forcing },
     { "deflate_unfinal_joins_streams", deflate_unfinal_joins_streams },
     { "libdeflate_blocks_grow_and_span", libdeflate_blocks_grow_and_span },
+    { "engine_auto_short_stream_is_zlibs", engine_auto_short_stream_is_zlibs },
     { "roundtrip_all_codecs_four_directions", roundtrip_all_codecs_four_directions },
     { "roundtrip_levels_and_incompressible", roundtrip_levels_and_incompressible },
     { "sync_flush_makes_data_decodable", sync_flush_makes_data_decodable },

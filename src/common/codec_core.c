@@ -285,6 +285,8 @@ apr_status_t strata__codec_init(strata__codec_t *c)
                                  &c->engine_level);
         if (rv != APR_SUCCESS)
             return rv;
+        c->engine_auto = asked == STRATA_ENGINE_AUTO
+                         && !strata__engine_env_forces();
         if (c->engine == STRATA_ENGINE_ISAL)
             return strata__isal_init(c);
         if (c->engine == STRATA_ENGINE_LIBDEFLATE)

@@ -169,6 +169,14 @@ static int engine_can(strata_engine_t e, int use, int level, apr_uint64_t cap,
     }
 }
 
+int strata__engine_env_forces(void)
+{
+    const char *env = getenv(STRATA_ENGINE_ENV);
+    int e = strata_engine_from_name(env);
+
+    return e > 0 && strata_engine_available((strata_engine_t)e);
+}
+
 apr_status_t strata__engine_pick(strata_engine_t asked, int use, int level,
                                  apr_uint64_t cap, strata_engine_t *engine,
                                  int *elevel)

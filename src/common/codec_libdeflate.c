@@ -21,6 +21,7 @@
  */
 #include "strata_codec_private.h"
 #include <string.h>
+#include <zlib.h>
 
 #if !STRATA_HAVE_LIBDEFLATE
 
@@ -116,7 +117,84 @@ typedef struct ldef_state_t {
     apr_uint64_t total;             /* plain bytes (gzip ISIZE) */
     int started;                    /* header written */
     int finished;                   /* trailer queued */
+    z_stream *z;                    /* the probe chose zlib: it codes */
 } ldef_state_t;
+
+#define LDEF_SHORT ((apr_size_t)128 * 1024)
+
+static voidpf ldef_zalloc(voidpf opaque, uInt items, uInt size)
+{
+    return strata__alloc_n(opaque, items, size);
+}
+
+static void ldef_zfree(voidpf opaque, voidpf p)
+{
+    strata__alloc_free(opaque, p);
+}
+
+/* A raw deflate stream at c->level from the counting allocator, or NULL. */
+static z_stream *ldef_zopen(strata__codec_t *c)
+{
+    z_stream *z = strata__alloc(c->alloc, sizeof(*z));
+
+    if (z == NULL)
+        return NULL;
+    memset(z, 0, sizeof(*z));
+    z->zalloc = ldef_zalloc;
+    z->zfree = ldef_zfree;
+    z->opaque = c->alloc;
+    if (deflateInit2(z, c->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
+        != Z_OK) {
+        strata__alloc_free(c->alloc, z);
+        return NULL;
+    }
+    return z;
+}
+
+static void ldef_zclose(strata__codec_t *c, z_stream *z)
+{
+    if (z == NULL)
+        return;
+    deflateEnd(z);
+    strata__alloc_free(c->alloc, z);
+}
+
+/* Run @z over in[0..n) into out[0..cap) with @flush: the bytes made, or 0
+ * if it did not take all the input or end as asked. */
+static apr_size_t ldef_zrun(z_stream *z, const unsigned char *in, apr_size_t n,
+                            unsigned char *out, apr_size_t cap, int flush)
+{
+    int rc;
+
+    z->next_in = (Bytef *)in;
+    z->avail_in = (uInt)n;
+    z->next_out = out;
+    z->avail_out = (uInt)cap;
+    rc = deflate(z, flush);
+    if (z->avail_in != 0 || (flush == Z_FINISH ? rc != Z_STREAM_END
+                                               : rc != Z_OK))
+        return 0;
+    return cap - z->avail_out;
+}
+
+/* The first block of an automatic choice, when it is also the last and
+ * short: hand the stream to zlib (see the header). */
+static apr_status_t ldef_probe(strata__codec_t *c, int final)
+{
+    ldef_state_t *st = c->state;
+    z_stream *z;
+
+    if (!final || st->blk_len >= LDEF_SHORT)
+        return APR_SUCCESS;
+    if ((z = ldef_zopen(c)) == NULL)
+        return strata__alloc_status(c->alloc);
+    st->z = z;
+    strata__ldef_free(c->alloc, st->comp, c->engine_level);
+    st->comp = NULL;
+    c->engine = STRATA_ENGINE_ZLIB;
+    c->engine_level = c->level;
+    return APR_SUCCESS;
+}
 
 /* Output room for gzip(1)'s header beyond the usual 10 bytes. */
 static apr_size_t ldef_header_room(const strata__codec_t *c)
@@ -163,6 +241,12 @@ static apr_status_t ldef_block(strata__codec_t *c, int final)
     apr_size_t n = 0, len;
     apr_size_t need = strata__ldef_bound(st->blk_len) + 32
                       + ldef_header_room(c);
+    apr_size_t zneed = compressBound((uLong)st->blk_len) + 32
+                       + ldef_header_room(c);
+    apr_status_t rv;
+
+    if (zneed > need)
+        need = zneed;                   /* zlib's bound, for the probe */
 
     if (need > st->out_cap) {           /* the output buffer is empty here */
         unsigned char *out = strata__alloc(c->alloc, need);
@@ -173,6 +257,9 @@ static apr_status_t ldef_block(strata__codec_t *c, int final)
         st->out = out;
         st->out_cap = need;
     }
+    if (!st->started && c->engine_auto
+        && (rv = ldef_probe(c, final)) != APR_SUCCESS)
+        return rv;
     if (!st->started) {
         n = ldef_header(c, st->out);
         st->started = 1;
@@ -182,8 +269,12 @@ static apr_status_t ldef_block(strata__codec_t *c, int final)
     else if (c->codec == STRATA_CODEC_ZLIB)
         st->check = libdeflate_adler32(st->check, st->blk, st->blk_len);
     st->total += st->blk_len;
-    len = strata__ldef_compress(st->comp, st->blk, st->blk_len, st->out + n,
-                                st->out_cap - n - 8, !final);
+    if (st->z != NULL)                  /* one zlib stream across blocks */
+        len = ldef_zrun(st->z, st->blk, st->blk_len, st->out + n,
+                        st->out_cap - n - 8, final ? Z_FINISH : Z_SYNC_FLUSH);
+    else
+        len = strata__ldef_compress(st->comp, st->blk, st->blk_len,
+                                    st->out + n, st->out_cap - n - 8, !final);
     if (len == 0)
         return APR_EGENERAL;            /* out_cap is a true bound */
     n += len;
@@ -288,6 +379,7 @@ static void ldef_end(strata__codec_t *c)
     if (st == NULL)
         return;
     strata__ldef_free(c->alloc, st->comp, c->engine_level);
+    ldef_zclose(c, st->z);
     strata__alloc_free(c->alloc, st->blk);
     strata__alloc_free(c->alloc, st->out);
     strata__alloc_free(c->alloc, st);

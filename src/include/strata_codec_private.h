@@ -74,6 +74,8 @@ struct strata__codec_t {
     strata_engine_t engine;     /* gzip/zlib/deflate: asked (in), the one
                                    running (after init) */
     int engine_level;           /* the engine's own level for c->level */
+    int engine_auto;            /* the engine was the automatic choice (not
+                                   forced by option or environment) */
     apr_size_t held;            /* decoder: input bytes it holds for the
                                    next member (more input than avail_in) */
     const unsigned char *held_at; /* decoder: where the held bytes are */
@@ -139,6 +141,9 @@ apr_size_t strata__ldef_compress(void *comp, const unsigned char *in,
                                  apr_size_t cap, int cont);
 /* Worst-case output of strata__ldef_compress for @n bytes of input. */
 apr_size_t strata__ldef_bound(apr_size_t n);
+
+/* Non-zero when STRATA_ENGINE_ENV names an engine the build has. */
+int strata__engine_env_forces(void);
 
 /* libdeflate's streaming-encoder block (input bytes per block), and the
  * block buffer's first size (it doubles up to the block as input comes);
