@@ -124,6 +124,25 @@ check "--stats: ratio column" grep -Eq '^out:gzip .* [0-9]+\.[0-9]+ +st\.gz$' st
 "$S" cat --stats -d st.gz > /dev/null 2> st_err2
 check "--stats: the detected format names the layer (in:gzip)" grep -q '^in:gzip ' st_err2
 
+# ---- pigz's options on compress: -p, -b, -i -----------------------------------
+cat data data data data > big                      # ~2.3 MB
+"$S" compress -p 2 -b 64 -c big > pb.gz
+check "compress -p 2 -b 64: gzip reads it back" sh -c "gzip -dc pb.gz | cmp -s - big"
+"$S" compress -p 2 -b 64 -i -c big > pi.gz
+check "compress -i: gzip reads it back" sh -c "gzip -dc pi.gz | cmp -s - big"
+# every 64 KiB block its own member: many gzip headers (1f 8b 08)
+members=$(od -An -v -tx1 pi.gz | tr -s ' \n' '  ' | grep -o '1f 8b 08' | wc -l)
+check "compress -i: one member per block (>= 30 headers, saw $members)" \
+      [ "$members" -ge 30 ]
+if have pigz; then
+    check "compress -p 2 -i: pigz -d reads it" sh -c "pigz -dc pi.gz | cmp -s - big"
+else
+    skip "pigz not installed"
+fi
+"$S" compress -b 8 -c big > /dev/null 2> b_err; rc=$?
+check "compress -b 8: a usage error (exit 1), says the range" \
+      sh -c "[ $rc -eq 1 ] && grep -q '32..65536' b_err"
+
 echo
 [ $failures -eq 0 ] && echo "all passed" || echo "$failures failed"
 [ $failures -eq 0 ]

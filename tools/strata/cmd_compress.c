@@ -33,6 +33,10 @@
 enum { ZC_OPT_STATS = 400, ZC_OPT_PROGRESS, ZC_OPT_SYNC, ZC_OPT_RSYNCABLE,
        ZC_OPT_PRESUME_TTY };
 
+/* pigz's block size bounds, in KiB (its -b) */
+#define ZC_BLOCK_MIN_KIB 32
+#define ZC_BLOCK_MAX_KIB (64 * 1024)
+
 static const tool_option_t zc_options[] = {
     { "stdout",     'c', NULL, "write to standard output, keep the files" },
     { "to-stdout",  'c', NULL, NULL },
@@ -58,6 +62,11 @@ static const tool_option_t zc_options[] = {
     { "license",    'L', NULL, "show the licence and exit" },
     { "-presume-input-tty", ZC_OPT_PRESUME_TTY, NULL, NULL },  /* gzip's tests */
     TOOL_CODEC_OPTIONS,
+    { "processes",  'p', "N", "same as -T (pigz's name)" },
+    { "blocksize",  'b', "KIB",
+      "parallel gzip: KIB KiB per block (pigz -b; 32..65536)" },
+    { "independent", 'i', NULL,
+      "parallel gzip: each block its own member (pigz -i)" },
     { "stats",      ZC_OPT_STATS, NULL,
       "print each layer's meters on standard error" },
     { "progress",   ZC_OPT_PROGRESS, NULL,
@@ -214,8 +223,26 @@ static int zc_option(zc_t *z, int ch, const char *arg)
         break;
     case ZC_OPT_STATS: z->stats = 1; break;
     case ZC_OPT_PROGRESS: z->progress = 1; break;
+    case 'i': z->codec.members = 1; break;
+    case 'b': {
+        char *end;
+        apr_int64_t kib = apr_strtoi64(arg, &end, 10);
+
+        if (*arg == '\0' || *end != '\0' || kib < ZC_BLOCK_MIN_KIB
+            || kib > ZC_BLOCK_MAX_KIB) {
+            zc_usage_error(z, apr_psprintf(z->ctx->pool, "bad block size "
+                           "'%s' (KiB, %d..%d)", arg, ZC_BLOCK_MIN_KIB,
+                           ZC_BLOCK_MAX_KIB));
+            return TOOL_EXIT_FAIL;
+        }
+        z->codec.block_size = (apr_size_t)kib * 1024;
+        break;
+    }
     case 'h': case 'V': case 'L':
         return zc_info(z, ch);
+    case 'p':                           /* pigz's name for -T */
+        ch = 'T';
+        /* fall through */
     default:
         if (tool_codec_option(&z->codec, ch, arg, &msg, z->ctx->pool) < 0) {
             zc_usage_error(z, msg);

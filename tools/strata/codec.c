@@ -169,6 +169,8 @@ apr_status_t tool_codec_push_encoder(const tool_codec_t *tc,
     strata_compress_opts_init(&c);
     c.level = tc->level;
     c.threads = tc->threads;
+    c.block_size = tc->block_size;
+    c.gzip_members = tc->members;
     c.gzip_header = tc->gzip_header;
     c.gzip_name = tc->gzip_name;
     c.gzip_mtime = tc->gzip_mtime;

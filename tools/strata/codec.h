@@ -39,6 +39,8 @@ typedef struct tool_codec_t {
     strata_codec_t format;          /* -F; STRATA_CODEC_AUTO if not given */
     int level;                      /* STRATA_LEVEL_DEFAULT if not given */
     unsigned threads;
+    apr_size_t block_size;          /* parallel gzip: 0 = the default */
+    int members;                    /* parallel gzip: a member per block */
     apr_uint64_t max_output;        /* 0: none; for the whole run */
     const char *max_output_arg;     /* as given, for messages */
     apr_uint64_t max_ratio;         /* 0: none; per decoded input */
