@@ -126,6 +126,56 @@ static void header_read_back(void)
     strata_close(z);
 }
 
+/* A comment (FCOMMENT, after FNAME) on every engine, threads or not:
+ * the same header bytes everywhere, read back by strata and by gzip. */
+static void header_comment_on_every_engine(void)
+{
+    static const strata_engine_t engines[] = { STRATA_ENGINE_ZLIB,
+        STRATA_ENGINE_ISAL, STRATA_ENGINE_LIBDEFLATE };
+    static const unsigned char want[] = { 0x1f, 0x8b, 8, 8 | 16, 1, 0, 0, 0,
+        0, 3, 'n', 0, 'a', ' ', 'n', 'o', 't', 'e', 0 };
+    strata_compress_opts_t o;
+    strata_gzip_header_t h;
+    strata_stream_t *mem, *z;
+    const void *c;
+    apr_size_t clen, n;
+    char *out;
+    int e, t;
+
+    for (e = 0; e < 3; e++) {
+        if (!strata_engine_available(engines[e]))
+            continue;
+        for (t = 1; t <= 2; t++) {
+            strata_compress_opts_init(&o);
+            o.engine = engines[e];
+            o.threads = (unsigned)t;
+            o.gzip_name = "n";
+            o.gzip_mtime = 1;
+            o.gzip_comment = "a note";
+            strata_memory_create(&mem, 0, strata_test_pool);
+            ASSERT_RV_FATAL(APR_SUCCESS, strata_compress_writer(&z, mem,
+                STRATA_CODEC_GZIP, &o, 0, strata_test_pool));
+            ASSERT_RV(APR_SUCCESS, strata_write_all(z, text, sizeof(text) - 1,
+                                                    NULL));
+            ASSERT_RV(APR_SUCCESS, strata_close(z));
+            strata_memory_contents(mem, &c, &clen);
+            CU_ASSERT_FATAL(clen > sizeof(want));
+            CU_ASSERT(memcmp(c, want, sizeof(want)) == 0);
+            z = gz_reader(c, clen, STRATA_CODEC_GZIP, 0, STRATA_ENGINE_AUTO);
+            CU_ASSERT_FATAL(z != NULL);
+            ASSERT_RV(APR_SUCCESS, strata_test_read_all(z, 5, strata_test_pool,
+                                                        &out, &n));
+            CU_ASSERT(n == sizeof(text) - 1 && memcmp(out, text, n) == 0);
+            ASSERT_RV_FATAL(APR_SUCCESS, strata_gzip_header(z, &h,
+                                                            strata_test_pool));
+            CU_ASSERT(h.comment != NULL && strcmp(h.comment, "a note") == 0);
+            CU_ASSERT(h.name != NULL && strcmp(h.name, "n") == 0);
+            CU_ASSERT_EQUAL(h.header_len, sizeof(want));
+            strata_close(z);
+        }
+    }
+}
+
 static void header_cut_short(void)
 {
     static const unsigned char cut[] = { 0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3,
@@ -224,6 +274,7 @@ static CU_TestInfo tests[] = {
       header_bytes_as_gzip_on_every_engine },
     { "default_header_unchanged", default_header_unchanged },
     { "header_read_back", header_read_back },
+    { "header_comment_on_every_engine", header_comment_on_every_engine },
     { "header_cut_short", header_cut_short },
     { "trailing_stop_counts_zeros_and_garbage",
       trailing_stop_counts_zeros_and_garbage },

@@ -195,6 +195,10 @@ typedef struct strata_compress_opts_t {
     /** gzip: the header's MTIME, seconds since 1970-01-01 UTC; 0 = none (as
      *  gzip -n and gzip reading a pipe write). */
     apr_uint32_t gzip_mtime;
+    /** gzip: a comment stored in the header (FCOMMENT), or NULL.  Copied
+     *  when the stream is made; setting it implies gzip_header.  Read back
+     *  with strata_gzip_header(). */
+    const char *gzip_comment;
 } strata_compress_opts_t;
 
 /** Options for the decompressing directions; start from

@@ -19,13 +19,15 @@ int strata__gzip_xfl(int level)
     return level >= 9 ? 2 : level <= 1 ? 4 : 0;   /* gzip's and zlib's */
 }
 
-apr_size_t strata__gzip_header_len(const char *name)
+apr_size_t strata__gzip_header_len(const char *name, const char *comment)
 {
-    return 10 + (name != NULL ? strlen(name) + 1 : 0);
+    return 10 + (name != NULL ? strlen(name) + 1 : 0)
+              + (comment != NULL ? strlen(comment) + 1 : 0);
 }
 
 apr_size_t strata__gzip_header_put(unsigned char *p, int level,
-                                   const char *name, apr_uint32_t mtime)
+                                   const char *name, const char *comment,
+                                   apr_uint32_t mtime)
 {
     apr_size_t n = 10;
     apr_uint32_t t = mtime;
@@ -33,7 +35,8 @@ apr_size_t strata__gzip_header_put(unsigned char *p, int level,
     p[0] = 0x1f;
     p[1] = 0x8b;
     p[2] = 8;                                   /* deflate */
-    p[3] = name != NULL ? GZH_FNAME : 0;
+    p[3] = (unsigned char)((name != NULL ? GZH_FNAME : 0)
+                           | (comment != NULL ? GZH_FCOMMENT : 0));
     p[4] = (unsigned char)t;
     p[5] = (unsigned char)(t >> 8);
     p[6] = (unsigned char)(t >> 16);
@@ -44,6 +47,12 @@ apr_size_t strata__gzip_header_put(unsigned char *p, int level,
         apr_size_t len = strlen(name) + 1;
 
         memcpy(p + n, name, len);
+        n += len;
+    }
+    if (comment != NULL) {              /* FCOMMENT follows FNAME */
+        apr_size_t len = strlen(comment) + 1;
+
+        memcpy(p + n, comment, len);
         n += len;
     }
     return n;

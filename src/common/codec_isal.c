@@ -113,10 +113,11 @@ static apr_status_t isal_own_header(strata__codec_t *c, isal_state_t *st)
 {
     if (!c->gz_header || c->codec != STRATA_CODEC_GZIP)
         return APR_SUCCESS;
-    st->hlen = strata__gzip_header_len(c->gz_name);
+    st->hlen = strata__gzip_header_len(c->gz_name, c->gz_comment);
     if ((st->hdr = strata__alloc(c->alloc, st->hlen)) == NULL)
         return strata__alloc_status(c->alloc);
-    strata__gzip_header_put(st->hdr, c->level, c->gz_name, c->gz_mtime);
+    strata__gzip_header_put(st->hdr, c->level, c->gz_name, c->gz_comment,
+                            c->gz_mtime);
     st->u.d.gzip_flag = IGZIP_GZIP_NO_HDR;
     return APR_SUCCESS;
 }

@@ -199,7 +199,7 @@ static apr_status_t ldef_probe(strata__codec_t *c, int final)
 /* Output room for gzip(1)'s header beyond the usual 10 bytes. */
 static apr_size_t ldef_header_room(const strata__codec_t *c)
 {
-    return c->gz_header ? strata__gzip_header_len(c->gz_name) : 0;
+    return c->gz_header ? strata__gzip_header_len(c->gz_name, c->gz_comment) : 0;
 }
 
 static apr_size_t ldef_header(strata__codec_t *c, unsigned char *p)
@@ -208,7 +208,7 @@ static apr_size_t ldef_header(strata__codec_t *c, unsigned char *p)
     int lvl = c->level;
 
     if (c->codec == STRATA_CODEC_GZIP && c->gz_header)
-        return strata__gzip_header_put(p, c->level, c->gz_name,
+        return strata__gzip_header_put(p, c->level, c->gz_name, c->gz_comment,
                                        c->gz_mtime);   /* gzip(1)'s header */
     if (c->codec == STRATA_CODEC_GZIP) {
         memcpy(p, gz, 10);

@@ -23,7 +23,8 @@ static int zlib_own_header(strata__codec_t *c, zlib_state_t *st)
     memset(&st->head, 0, sizeof(st->head));
     st->head.time = c->gz_mtime;
     st->head.os = STRATA__GZIP_OS;
-    st->head.name = (Bytef *)c->gz_name;   /* the stream owns it */
+    st->head.name = (Bytef *)c->gz_name;   /* the stream owns both */
+    st->head.comment = (Bytef *)c->gz_comment;
     return deflateSetHeader(&st->z, &st->head);
 }
 

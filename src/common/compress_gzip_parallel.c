@@ -97,6 +97,7 @@ struct pgz_stream_t {
                                         trailer: pending */
     int gz_header;                   /* write gzip(1)'s header: */
     const char *gz_name;             /* FNAME (from the pool), or NULL */
+    const char *gz_comment;          /* FCOMMENT (the same), or NULL */
     apr_uint32_t gz_mtime;           /* MTIME */
     apr_size_t tail_len, tail_pos;
     int finished;
@@ -168,7 +169,8 @@ static apr_size_t pgz_put_header(const pgz_stream_t *g, unsigned char *p)
     int level = g->level;
 
     if (g->gz_header)
-        return strata__gzip_header_put(p, level, g->gz_name, g->gz_mtime);
+        return strata__gzip_header_put(p, level, g->gz_name, g->gz_comment,
+                                       g->gz_mtime);
     memcpy(p, hdr, 10);
     p[8] = level >= 9 ? 2 : level == 1 ? 4 : 0;
     return 10;
@@ -438,7 +440,7 @@ static apr_status_t pgz_job_alloc(pgz_stream_t *g, pgz_job_t *job)
     if (g->engine == STRATA_ENGINE_LIBDEFLATE
         && strata__ldef_bound(b) + 64 > job->out_cap)
         job->out_cap = strata__ldef_bound(b) + 64;
-    job->out_cap += strata__gzip_header_len(g->gz_name);
+    job->out_cap += strata__gzip_header_len(g->gz_name, g->gz_comment);
     job->out = strata__alloc(&g->alloc, job->out_cap);
     if (job->in == NULL || job->dict == NULL || job->out == NULL)
         return strata__alloc_status(&g->alloc);
@@ -697,11 +699,13 @@ apr_status_t strata__gzip_parallel_create(strata_stream_t **out,
     strata__alloc_init(&g->alloc, opts->max_memory);
     g->level = level;
     g->gz_header = opts->gzip_header || opts->gzip_name != NULL
-                   || opts->gzip_mtime != 0;
+                   || opts->gzip_mtime != 0 || opts->gzip_comment != NULL;
+    g->gz_comment = opts->gzip_comment != NULL
+                    ? apr_pstrdup(pool, opts->gzip_comment) : NULL;
     g->gz_name = opts->gzip_name != NULL ? apr_pstrdup(pool, opts->gzip_name)
                                          : NULL;
     g->gz_mtime = opts->gzip_mtime;
-    g->tail = apr_palloc(pool, 16 + strata__gzip_header_len(g->gz_name));
+    g->tail = apr_palloc(pool, 16 + strata__gzip_header_len(g->gz_name, g->gz_comment));
     g->members = opts->gzip_members;
     g->threads = opts->threads;
     g->ex = opts->executor;

@@ -885,7 +885,9 @@ static void cs_gzip_header_opts(codec_stream_t *cs,
                                 apr_pool_t *pool)
 {
     cs->c.gz_header = o->gzip_header || o->gzip_name != NULL
-                      || o->gzip_mtime != 0;
+                      || o->gzip_mtime != 0 || o->gzip_comment != NULL;
+    cs->c.gz_comment = o->gzip_comment != NULL
+                       ? apr_pstrdup(pool, o->gzip_comment) : NULL;
     cs->c.gz_name = o->gzip_name != NULL ? apr_pstrdup(pool, o->gzip_name)
                                          : NULL;
     cs->c.gz_mtime = o->gzip_mtime;

@@ -81,6 +81,7 @@ struct strata__codec_t {
     const unsigned char *held_at; /* decoder: where the held bytes are */
     int gz_header;              /* gzip encoder: write gzip(1)'s header */
     const char *gz_name;        /* its FNAME (owned by the stream), or NULL */
+    const char *gz_comment;     /* its FCOMMENT (the same), or NULL */
     apr_uint32_t gz_mtime;      /* its MTIME */
     strata__alloc_t *alloc;     /* owned by the stream */
     void *state;                /* the back end's, from alloc */
@@ -170,11 +171,12 @@ apr_status_t strata__deflate_unfinal(unsigned char *buf, apr_size_t *len,
 /* XFL for a zlib-scale @level: 2 at 9, 4 at 0 and 1, else 0. */
 int strata__gzip_xfl(int level);
 /* Length of the header with FNAME @name (NULL: none). */
-apr_size_t strata__gzip_header_len(const char *name);
+apr_size_t strata__gzip_header_len(const char *name, const char *comment);
 /* Write it at @p (strata__gzip_header_len bytes of room) for the
  * zlib-scale @level: the length. */
 apr_size_t strata__gzip_header_put(unsigned char *p, int level,
-                                   const char *name, apr_uint32_t mtime);
+                                   const char *name, const char *comment,
+                                   apr_uint32_t mtime);
 /* Parse a header at p[0..n): APR_SUCCESS, APR_INCOMPLETE (more bytes
  * needed; STRATA_ETRUNCATED instead when @complete), STRATA_EBADDATA. */
 apr_status_t strata__gzip_header_parse(const unsigned char *p, apr_size_t n,
