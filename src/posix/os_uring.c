@@ -5,6 +5,14 @@
  * Submissions are serialised by a mutex; one thread waits on the completion
  * queue and runs each request's done().  A NOP whose user data is the ring
  * itself tells that thread to stop.
+ *
+ * Other threads only queue their requests and wake the completion thread
+ * (an eventfd it polls through the ring), which hands everything queued to
+ * the kernel in one io_uring_submit().  Submitting from the caller's thread
+ * would run a page-cached read right there, inside io_uring_enter(): a
+ * loop thread that resubmits from its completions (a libuv loop, say)
+ * would then do every read itself.  One wake-up covers all the requests
+ * queued before it is handled.
  */
 #include "strata_private.h"
 #include "strata_os_uring.h"
@@ -16,7 +24,10 @@ volatile apr_uint32_t strata__uring_refuse_ops;
 #include <apr_thread_mutex.h>
 #include <apr_thread_proc.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -35,7 +46,27 @@ struct strata__uring_t {
     apr_thread_t *thread;
     apr_os_thread_t reaper;        /* the completion thread, once running */
     volatile apr_uint32_t reaper_set;
+    int wake_fd;                   /* eventfd: requests are queued */
+    apr_uint32_t wake_pending;     /* a wake-up is on its way (atomic) */
+    char wake_tag;                 /* its address: the poll's user data */
 };
+
+/* Poll the wake eventfd through the ring (under mu; submitted by the
+ * caller or the completion thread's next submit). */
+static int uring_arm_wake(strata__uring_t *r)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
+
+    if (sqe == NULL) {
+        io_uring_submit(&r->ring);
+        sqe = io_uring_get_sqe(&r->ring);
+    }
+    if (sqe == NULL)
+        return -1;
+    io_uring_prep_poll_add(sqe, r->wake_fd, POLLIN);
+    io_uring_sqe_set_data(sqe, &r->wake_tag);
+    return 0;
+}
 
 /* Run one completion; non-zero when it was the stop request. */
 static int uring_complete(strata__uring_t *r, struct io_uring_cqe *cqe)
@@ -47,6 +78,16 @@ static int uring_complete(strata__uring_t *r, struct io_uring_cqe *cqe)
     io_uring_cqe_seen(&r->ring, cqe);
     if (ud == r)
         return 1;
+    if (ud == &r->wake_tag) {       /* queued requests: the loop submits */
+        eventfd_t v;
+
+        (void)eventfd_read(r->wake_fd, &v);
+        __atomic_store_n(&r->wake_pending, 0, __ATOMIC_RELEASE);
+        apr_thread_mutex_lock(r->mu);
+        (void)uring_arm_wake(r);
+        apr_thread_mutex_unlock(r->mu);
+        return 0;
+    }
     /* pairs with the release store before submission */
     (void)__atomic_load_n(&req->ready, __ATOMIC_ACQUIRE);
     if (req->refuse)
@@ -116,6 +157,15 @@ apr_status_t strata__uring_create(strata__uring_t **out)
         free(r);
         return STRATA_ENOTSUP;
     }
+    r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (r->wake_fd < 0 || uring_arm_wake(r) != 0
+        || io_uring_submit(&r->ring) < 0) {
+        if (r->wake_fd >= 0)
+            close(r->wake_fd);
+        io_uring_queue_exit(&r->ring);
+        free(r);
+        return STRATA_ENOTSUP;
+    }
     rv = apr_pool_create(&r->pool, NULL);
     if (rv == APR_SUCCESS)
         rv = apr_thread_mutex_create(&r->mu, APR_THREAD_MUTEX_DEFAULT, r->pool);
@@ -125,6 +175,7 @@ apr_status_t strata__uring_create(strata__uring_t **out)
         if (r->pool != NULL)
             apr_pool_destroy(r->pool);
         io_uring_queue_exit(&r->ring);
+        close(r->wake_fd);
         free(r);
         return rv;
     }
@@ -161,16 +212,17 @@ apr_status_t strata__uring_submit(strata__uring_t *r, int write,
         io_uring_prep_read(sqe, fd, buf, (unsigned)len, (__u64)off);
     io_uring_sqe_set_data(sqe, req);
     __atomic_store_n(&req->ready, 1, __ATOMIC_RELEASE);
-    /* From the completion thread, its loop submits the batch; from any
-     * other thread, now.  Once in the ring the request completes. */
-    if (!on_reaper(r)) {
+    /* The completion thread's loop submits the batch; another thread wakes
+     * it, unless a wake-up is already on its way.  Once in the ring the
+     * request completes. */
+    apr_thread_mutex_unlock(r->mu);
+    if (!on_reaper(r)
+        && __atomic_exchange_n(&r->wake_pending, 1, __ATOMIC_ACQ_REL) == 0) {
         int tries = 0;
-        while ((rc = io_uring_submit(&r->ring)) < 0
-               && (rc == -EINTR || rc == -EAGAIN || rc == -EBUSY)
+        while ((rc = eventfd_write(r->wake_fd, 1)) < 0 && errno == EINTR
                && ++tries < 1000)
             ;
     }
-    apr_thread_mutex_unlock(r->mu);
     return APR_SUCCESS;
 }
 
@@ -190,6 +242,7 @@ void strata__uring_destroy(strata__uring_t *r)
     apr_thread_mutex_unlock(r->mu);
     apr_thread_join(&trv, r->thread);
     io_uring_queue_exit(&r->ring);
+    close(r->wake_fd);
     apr_pool_destroy(r->pool);
     free(r);
 }
