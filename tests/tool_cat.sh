@@ -3,24 +3,8 @@
 # Usage: sh tests/tool_cat.sh PATH-TO-STRATA
 # Prints each check as it runs; exits 1 if any failed.
 
-S=${1:?usage: sh tool_cat.sh PATH-TO-STRATA}
-case $S in /*) ;; *) S=$(pwd)/$S ;; esac
-[ -x "$S" ] || { echo "not executable: $S"; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tool_cat.XXXXXX") || exit 1
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-cd "$tmp" || exit 1
-
-failures=0
-ok()   { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-check() {   # check NAME COMMAND...: ok if COMMAND succeeds
-    name=$1; shift
-    if "$@"; then ok "$name"; else fail "$name"; fi
-}
-lines() { wc -l < "$1" | tr -d ' '; }
-size()  { wc -c < "$1" | tr -d ' '; }
+. "$(dirname "$0")/support/tool_lib.sh"
+tool_setup tool_cat "$@"
 no_temp_files() { ! ls -a "${1:-.}" | grep -q '\.tmp$'; }
 
 # ---- test data ----------------------------------------------------------------
@@ -204,8 +188,4 @@ check "strata --version: 'strata X.Y.Z'" \
       sh -c "[ $rc -eq 0 ] && grep -Eq '^strata [0-9]+\.[0-9]+\.[0-9]+' v1"
 
 # ---- summary --------------------------------------------------------------------
-if [ $failures -ne 0 ]; then
-    echo "$failures check(s) failed"
-    exit 1
-fi
-echo "all checks passed"
+tool_finish

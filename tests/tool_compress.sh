@@ -4,24 +4,8 @@
 # Usage: sh tests/tool_compress.sh PATH-TO-STRATA
 # Prints each check as it runs; exits 1 if any failed.
 
-S=${1:?usage: sh tool_compress.sh PATH-TO-STRATA}
-case $S in /*) ;; *) S=$(pwd)/$S ;; esac
-[ -x "$S" ] || { echo "not executable: $S"; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tool_compress.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-cd "$tmp" || exit 1
-
-failures=0
-ok()   { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-skip() { echo "skip - $1"; }
-check() {   # check NAME COMMAND...: ok if COMMAND succeeds
-    name=$1; shift
-    if "$@"; then ok "$name"; else fail "$name"; fi
-}
-have() { command -v "$1" >/dev/null 2>&1; }
+. "$(dirname "$0")/support/tool_lib.sh"
+tool_setup tool_compress "$@"
 
 # ---- test data ----------------------------------------------------------------
 i=0
@@ -143,6 +127,4 @@ fi
 check "compress -b 8: a usage error (exit 1), says the range" \
       sh -c "[ $rc -eq 1 ] && grep -q '32..65536' b_err"
 
-echo
-[ $failures -eq 0 ] && echo "all passed" || echo "$failures failed"
-[ $failures -eq 0 ]
+tool_finish

@@ -7,26 +7,8 @@
 # Usage: sh tests/tool_gzip.sh PATH-TO-STRATA
 # Prints each check as it runs; exits 1 if any failed.
 
-S=${1:?usage: sh tool_gzip.sh PATH-TO-STRATA}
-case $S in /*) ;; *) S=$(pwd)/$S ;; esac
-[ -x "$S" ] || { echo "not executable: $S"; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tool_gzip.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-cd "$tmp" || exit 1
-
-failures=0
-ok()   { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-skip() { echo "skip - $1"; }
-check() {   # check NAME COMMAND...: ok if COMMAND succeeds
-    name=$1; shift
-    if "$@"; then ok "$name"; else fail "$name"; fi
-}
-have()  { command -v "$1" >/dev/null 2>&1; }
-lines() { wc -l < "$1" | tr -d ' '; }
-size()  { wc -c < "$1" | tr -d ' '; }
+. "$(dirname "$0")/support/tool_lib.sh"
+tool_setup tool_gzip "$@"
 # one_line FILE TEXT: FILE is exactly one line and contains TEXT
 one_line() { [ "$(lines "$1")" -eq 1 ] && grep -qF -- "$2" "$1"; }
 no_temp() { ! ls -a "${1:-.}" | grep -q '\.tmp$'; }
@@ -580,8 +562,4 @@ fi
 
 # ---- summary -------------------------------------------------------------------------
 echo
-if [ $failures -ne 0 ]; then
-    echo "$failures check(s) failed"
-    exit 1
-fi
-echo "all checks passed"
+tool_finish

@@ -8,14 +8,8 @@
 # tool cannot start under it (sanitizer builds reserve terabytes).
 # Usage: sh tests/tool_pgzip_memory.sh PATH-TO-STRATA
 
-S=${1:?usage: sh tool_pgzip_memory.sh PATH-TO-STRATA}
-case $S in /*) ;; *) S=$(pwd)/$S ;; esac
-[ -x "$S" ] || { echo "not executable: $S"; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tool_pgzip_memory.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-cd "$tmp" || exit 1
+. "$(dirname "$0")/support/tool_lib.sh"
+tool_setup tool_pgzip_memory "$@"
 
 if ! (ulimit -v 3000000 && "$S" --version) >/dev/null 2>&1; then
     echo "skip - cannot run the tool under ulimit -v here"
