@@ -5,6 +5,7 @@
  * SIGTERM.
  */
 #include "tool.h"
+#include "serve_http.h"
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 #include <apr_thread_mutex.h>
@@ -35,7 +36,8 @@ static const tool_option_t serve_options[] = {
     { "max-conns", SERVE_OPT_MAXCONNS, "N",
       "at most N connections at once; more wait (default 10000)" },
     { "idle-timeout", SERVE_OPT_IDLE, "SECONDS",
-      "close connections idle this long (default: never)" },
+      "close connections idle this long (default: never; for --metrics\n"
+      "clients, and their request heads, 10)" },
     { "workers", SERVE_OPT_WORKERS, "N",
       "worker threads for --forward and --file (default 32)" },
     { "help",    'h', NULL, "show this help and exit" },
@@ -57,6 +59,7 @@ typedef struct serve_t {
     apr_file_t *logf;
     apr_thread_mutex_t *loglock;
     strata_tcp_server_t *srv, *msrv;
+    serve_http_t http;
 } serve_t;
 
 static volatile sig_atomic_t serve_signalled;
@@ -275,50 +278,9 @@ static apr_status_t serve_metrics_body(serve_t *sv, strata_stream_t *m)
     return strata_meter_write_prometheus(m, meters, 2, "strata_serve");
 }
 
-/* One HTTP/1.0-style exchange: read the request head, answer, close. */
-static apr_status_t serve_http(void *baton, strata_tcp_conn_t *c, unsigned ev)
+static apr_status_t serve_metrics_http(void *baton, strata_stream_t *m)
 {
-    serve_t *sv = baton;
-    strata_pipe_t *in = strata_tcp_conn_in(c);
-    strata_stream_t *m;
-    char req[2048], head[256];
-    const void *body;
-    apr_size_t n, len;
-    apr_status_t rv;
-    int ok;
-
-    if (ev & STRATA_TCP_EV_CLOSE)
-        return APR_SUCCESS;
-    rv = strata_pipe_read_until(in, "\r\n\r\n", 4, STRATA_PIPE_KEEP_DELIM,
-                                req, sizeof(req) - 1, &n);
-    if (rv == APR_EAGAIN)
-        return APR_SUCCESS;      /* the head is not complete yet */
-    if (rv != APR_SUCCESS) {
-        strata_tcp_conn_close(c);
-        return APR_SUCCESS;
-    }
-    req[n] = '\0';
-    ok = strncmp(req, "GET /metrics ", 13) == 0
-         || strncmp(req, "GET /metrics\r", 13) == 0;
-    if ((rv = strata_memory_create(&m, 0, strata_tcp_conn_pool(c)))
-            != APR_SUCCESS)
-        return rv;
-    if (ok)
-        serve_metrics_body(sv, m);
-    else
-        strata_write_all(m, "not found\n", 10, NULL);
-    strata_memory_contents(m, &body, &len);
-    apr_snprintf(head, sizeof(head),
-                 "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
-                 "Content-Length: %" APR_SIZE_T_FMT "\r\nConnection: close\r\n\r\n",
-                 ok ? "200 OK" : "404 Not Found",
-                 ok ? "text/plain; version=0.0.4; charset=utf-8"
-                    : "text/plain; charset=utf-8", len);
-    strata_tcp_conn_write(c, head, strlen(head));
-    strata_tcp_conn_write(c, body, len);
-    strata_close(m);
-    strata_tcp_conn_close(c);
-    return APR_SUCCESS;
+    return serve_metrics_body(baton, m);
 }
 
 /* ---- the command ----------------------------------------------------------------- */
@@ -410,7 +372,7 @@ static int serve_start(serve_t *sv, strata_tcp_server_t **out,
         return TOOL_EXIT_FAIL;
     }
     apr_file_printf(ctx->err, "strata serve: %s on %s:%u\n",
-                    so->on_event == serve_http ? "metrics" : "listening",
+                    so->on_event == serve_http_event ? "metrics" : "listening",
                     host != NULL ? host : "*",
                     (unsigned)strata_tcp_server_port(*out));
     return 0;
@@ -462,10 +424,17 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
         strata_tcp_server_opts_t mo;
 
         memset(&mo, 0, sizeof(mo));
-        mo.on_event = serve_http;
-        mo.baton = &sv;
+        sv.http.path = "/metrics";
+        sv.http.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        sv.http.body = serve_metrics_http;
+        sv.http.baton = &sv;
+        /* --idle-timeout bounds the metrics clients too (10 s without). */
+        sv.http.head_timeout = so.idle_timeout > 0 ? so.idle_timeout
+                                                   : apr_time_from_sec(10);
+        mo.on_event = serve_http_event;
+        mo.baton = &sv.http;
         mo.reactors = 1;
-        mo.idle_timeout = apr_time_from_sec(10);
+        mo.idle_timeout = sv.http.head_timeout;
         if ((rc = serve_start(&sv, &sv.msrv, sv.metrics, &mo)) != 0) {
             strata_tcp_server_stop(sv.srv, 0, NULL);
             return rc;
