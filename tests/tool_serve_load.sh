@@ -20,7 +20,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/tool_serve_load.XXXXXX") || exit 1
 pids=""
 cleanup() {
     for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-    rm -rf "$tmp"
+    [ -n "$KEEP_TMP" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -371,6 +371,7 @@ res = {}
 def client(name, delay):
     s = conn(port, timeout=10); n = 0; how = "eof"
     if delay: s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    else: time.sleep(0.6)          # still running when the stop begins
     try:
         while True:
             b = s.recv(1 << 20 if not delay else 16384)

@@ -25,7 +25,14 @@ static apr_status_t duplex_read(strata_stream_t *s, void *buf, apr_size_t len,
 static apr_status_t duplex_write(strata_stream_t *s, const void *buf,
                                  apr_size_t len, apr_size_t *n)
 {
-    return strata_write(((duplex_t *)s)->wr, buf, len, n);
+    duplex_t *d = (duplex_t *)s;
+    apr_status_t rv = strata_write(d->wr, buf, len, n);
+    apr_uint32_t k;
+
+    /* The reactor closed the output pipe's reader: say why. */
+    if (rv == STRATA_ECLOSED && (k = apr_atomic_read32(&d->c->killed)) != 0)
+        rv = (apr_status_t)k;
+    return rv;
 }
 
 static apr_status_t duplex_flush(strata_stream_t *s, int mode)

@@ -228,6 +228,7 @@ static void conn_kill(strata_tcp_conn_t *c, const char *how,
                       apr_status_t status)
 {
     strata__reactor_t *r = c->r;
+    int lost;
 
     if (c->dead)
         return;
@@ -236,10 +237,21 @@ static void conn_kill(strata_tcp_conn_t *c, const char *how,
     c->status = status;
     set_reg(c, 0);
     list_remove(r, c);
+    /* Unfinished: output still queued, or a stream handler still running.
+     * A clean FIN would let the peer take what it got for the whole, so
+     * the socket is reset instead (a peer that reset needs nothing). */
+    lost = !c->wr_shut && status != APR_SUCCESS && status != STRATA_ERESET
+           && (strata_pipe_length(c->out) > 0
+               || (!is_event(c) && !handler_done(c)));
+    if (status != APR_SUCCESS)
+        apr_atomic_set32(&c->killed, (apr_uint32_t)status);
     strata_pipe_close_writer(c->in, status == APR_SUCCESS ? STRATA_ECUT
                                                           : status);
     strata_pipe_close_reader(c->out);
-    strata_close(c->wire);
+    if (lost)
+        strata_socket_abort(c->wire);
+    else
+        strata_close(c->wire);
     if (is_event(c))
         c->srv->o.on_event(c->srv->o.baton, c, STRATA_TCP_EV_CLOSE);
     maybe_gone(c);
@@ -546,6 +558,8 @@ static void check_flags(strata__reactor_t *r)
 
 static apr_interval_time_t poll_timeout(strata__reactor_t *r)
 {
+    if (r->accept_retry != 0)
+        return TIMER_TICK;
     if (r->lru_head != NULL
         && (r->srv->o.idle_timeout > 0 || r->stop_seen))
         return TIMER_TICK;
@@ -588,6 +602,8 @@ void *APR_THREAD_FUNC strata__reactor_main(apr_thread_t *t, void *data)
             }
         }
         now = apr_time_now();
+        if (r->accept_retry != 0)
+            strata__server_accept_retry(r->srv, now);
         if (now >= next_tick) {
             timers(r, now);
             next_tick = now + TIMER_TICK;

@@ -54,6 +54,9 @@ struct strata_tcp_conn_t {
     int handler_started;             /* stream handler queued (set before) */
     int handler_done;                /* stream handler returned (r->qlock) */
     apr_status_t handler_rv;         /* its status (r->qlock) */
+    /* (A) the error the server ended the connection with (STRATA_ECUT,
+     * STRATA_ERESET...), 0: none; a stream handler's writes report it */
+    volatile apr_uint32_t killed;
     const char *how;
     apr_status_t status;
     /* event handlers' logical counts and meters (R) */
@@ -77,6 +80,10 @@ struct strata__reactor_t {
     strata_tcp_conn_t *grave;            /* dead, to free (R), by next */
     int stop_seen, cut_seen;             /* (R) */
     int listening;                       /* listener registered (R, #0) */
+    /* accept failed (descriptors, memory): listener out of the pollset
+     * until then, 0: not backing off (R, #0) */
+    apr_time_t accept_retry;
+    int accept_logged;                   /* that failure was logged (R, #0) */
 };
 
 struct strata_tcp_server_t {
@@ -127,6 +134,8 @@ void strata__server_log(strata_tcp_server_t *srv, strata_tcp_conn_t *c,
                         const char *what, apr_status_t rv);
 /* Accept what is waiting on the listener (reactor 0). */
 void strata__server_accept(strata_tcp_server_t *srv);
+/* Reactor 0: listen again once an accept failure's back-off is over. */
+void strata__server_accept_retry(strata_tcp_server_t *srv, apr_time_t now);
 /* A connection is gone: count it, report it, free it. */
 void strata__server_conn_gone(strata_tcp_conn_t *c);
 
