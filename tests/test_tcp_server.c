@@ -923,6 +923,127 @@ static void server_no_descriptor_leak(void)
         CU_ASSERT_EQUAL(before, after);
 }
 
+/* ---- half-close and cuts, as the peer sees them ------------------------------------ */
+
+/* The client sends its whole request and half-closes; the library's echo
+ * handler keeps answering after EV_EOF, through EV_WRITABLE, a reply four
+ * times the output bound. */
+static void server_echo_event_replies_after_half_close(void)
+{
+    enum { LEN = 256 * 1024 };
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_stream_t *c;
+    char *out, *in;
+    apr_size_t got;
+    apr_status_t rv;
+
+    memset(&o, 0, sizeof(o));
+    o.on_event = strata_tcp_echo_event;
+    o.out_limit = LEN / 4;
+    srv = start(&o);
+    out = apr_palloc(strata_test_pool, LEN);
+    in = apr_palloc(strata_test_pool, LEN);
+    strata_test_fill(out, LEN, 11);
+    c = client(srv, strata_test_pool);
+    /* Less than the kernel buffers and the pipes hold: the write does not
+     * wait for the reader. */
+    ASSERT_RV(APR_SUCCESS, strata_write_all(c, out, LEN, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(c));
+    rv = strata_read_exact(c, in, LEN, &got);
+    ASSERT_RV(APR_SUCCESS, rv);
+    CU_ASSERT(got == LEN && memcmp(in, out, LEN) == 0);
+    ASSERT_RV(APR_EOF, strata_read(c, in, 1, &got));
+    strata_close(c);
+    CU_ASSERT(wait_stats(srv, ended_at_least, 1));
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+}
+
+static volatile apr_uint32_t endless_rv;
+
+/* Writes until its connection fails; keeps the status it failed with. */
+static apr_status_t endless_writer(void *baton, strata_tcp_conn_t *c,
+                                   strata_stream_t *s)
+{
+    char buf[16384];
+    apr_status_t rv;
+
+    memset(buf, 'e', sizeof(buf));
+    while ((rv = strata_write_all(s, buf, sizeof(buf), NULL)) == APR_SUCCESS)
+        ;
+    apr_atomic_set32(&endless_rv, (apr_uint32_t)rv);
+    return rv;
+}
+
+/* A transfer the stop cuts must not look finished to the peer: it ends
+ * with a reset, not a FIN; the handler's write says STRATA_ECUT. */
+static void server_stop_cut_resets_unfinished_transfer(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_tcp_stop_report_t rep;
+    strata_stream_t *c;
+    char buf[65536];
+    apr_size_t n;
+    apr_uint64_t total = 0;
+    apr_status_t rv;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = endless_writer;
+    o.executor = executor(1);
+    srv = start(&o);
+    c = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_read(c, buf, 1, &n));   /* it runs */
+    CU_ASSERT(wait_stats(srv, active_is, 1));
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, apr_time_from_msec(100),
+                                                  &rep));
+    CU_ASSERT_EQUAL(rep.cut, 1);
+    CU_ASSERT_EQUAL(apr_atomic_read32(&endless_rv), (apr_uint32_t)STRATA_ECUT);
+    while ((rv = strata_read(c, buf, sizeof(buf), &n)) == APR_SUCCESS)
+        total += n;
+    /* wine's closesocket ignores SO_LINGER 0 (docs/net.md) */
+    if (!strata_test_on_wine())
+        ASSERT_RV(STRATA_ERESET, rv);
+    CU_ASSERT(rv == STRATA_ERESET || rv == APR_EOF);
+    strata_close(c);
+}
+
+/* Same for the idle timeout: output the peer never took is not passed
+ * off as the whole with a FIN. */
+static void server_idle_cut_with_output_pending_resets(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_tcp_server_stats_t st;
+    strata_stream_t *c;
+    char buf[65536];
+    apr_size_t n;
+    apr_status_t rv;
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = endless_writer;
+    o.executor = executor(1);
+    o.idle_timeout = apr_time_from_msec(200);
+    srv = start(&o);
+    c = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_read(c, buf, 1, &n));
+    for (i = 0; i < 500; i++) {           /* until the idle cut, <= 5 s */
+        strata_tcp_server_stats(srv, &st);
+        if (st.idle == 1)
+            break;
+        apr_sleep(apr_time_from_msec(10));
+    }
+    CU_ASSERT_EQUAL(st.idle, 1);
+    while ((rv = strata_read(c, buf, sizeof(buf), &n)) == APR_SUCCESS)
+        ;
+    if (!strata_test_on_wine())
+        ASSERT_RV(STRATA_ERESET, rv);
+    strata_close(c);
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+    CU_ASSERT_EQUAL(apr_atomic_read32(&endless_rv), (apr_uint32_t)STRATA_ECUT);
+}
+
 static CU_TestInfo tests[] = {
     { "server_event_echo_many_clients", server_event_echo_many_clients },
     { "server_stream_echo_many_clients", server_stream_echo_many_clients },
@@ -950,6 +1071,12 @@ static CU_TestInfo tests[] = {
     { "server_wire_quota_ends_connection", server_wire_quota_ends_connection },
     { "server_bad_options", server_bad_options },
     { "server_no_descriptor_leak", server_no_descriptor_leak },
+    { "server_echo_event_replies_after_half_close",
+      server_echo_event_replies_after_half_close },
+    { "server_stop_cut_resets_unfinished_transfer",
+      server_stop_cut_resets_unfinished_transfer },
+    { "server_idle_cut_with_output_pending_resets",
+      server_idle_cut_with_output_pending_resets },
     CU_TEST_INFO_NULL
 };
 

@@ -263,6 +263,20 @@ STRATA_API void strata_tcp_conn_counts(strata_tcp_conn_t *c,
                                        strata_counts_t *wire,
                                        strata_counts_t *logical);
 
+/* ---- ready-made handlers ----------------------------------------------- */
+
+/**
+ * Event handler that sends back every byte the peer sends, in order (the
+ * baton is unused).  It consumes its input as far as the output takes it
+ * (when strata_tcp_conn_write() answers APR_EAGAIN, the rest waits in the
+ * input for EV_WRITABLE); after the peer's FIN the connection ends once
+ * everything came back.  Returns APR_SUCCESS, or the error of a write that
+ * failed otherwise (the server then ends the connection).
+ */
+STRATA_API apr_status_t strata_tcp_echo_event(void *baton,
+                                              strata_tcp_conn_t *c,
+                                              unsigned events);
+
 #ifdef __cplusplus
 }
 #endif

@@ -132,29 +132,7 @@ static void serve_on_finish(void *baton, const strata_tcp_conn_info_t *info)
     apr_thread_mutex_unlock(sv->loglock);
 }
 
-/* ---- echo and discard (event handlers) ------------------------------------ */
-
-static apr_status_t serve_echo(void *baton, strata_tcp_conn_t *c, unsigned ev)
-{
-    strata_pipe_t *in = strata_tcp_conn_in(c);
-    strata_pipe_iovec_t v[8];
-    apr_size_t cnt, total, i, done = 0;
-    apr_status_t rv;
-
-    if (ev & STRATA_TCP_EV_CLOSE)
-        return APR_SUCCESS;
-    rv = strata_pipe_segments(in, v, 8, &cnt, &total);
-    if (rv != APR_SUCCESS && rv != STRATA_ETRUNCATED)
-        return APR_SUCCESS;
-    for (i = 0; i < cnt; i++) {
-        if ((rv = strata_tcp_conn_write(c, v[i].base, v[i].len))
-                != APR_SUCCESS)
-            break;
-        done += v[i].len;
-    }
-    strata_pipe_advance(in, done, done);
-    return rv == APR_EAGAIN || rv == STRATA_ECLOSED ? APR_SUCCESS : rv;
-}
+/* ---- discard (an event handler; echo is strata_tcp_echo_event) ------- */
 
 static apr_status_t serve_discard(void *baton, strata_tcp_conn_t *c,
                                   unsigned ev)
@@ -408,7 +386,8 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
     so.log = ctx->err;
     tool_signals_hold(1);   /* reactors and workers never take them */
     if (sv.mode == MODE_ECHO || sv.mode == MODE_DISCARD) {
-        so.on_event = sv.mode == MODE_ECHO ? serve_echo : serve_discard;
+        so.on_event = sv.mode == MODE_ECHO ? strata_tcp_echo_event
+                                           : serve_discard;
     } else {
         if ((rv = strata_executor_create(&ex, sv.workers, ctx->pool))
                 != APR_SUCCESS) {
