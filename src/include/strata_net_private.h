@@ -21,6 +21,13 @@ apr_status_t strata__socket_wrap_nb(strata_stream_t **out, apr_socket_t *sock,
 apr_status_t strata__socket_sendv(strata_stream_t *s, const strata__iov_t *iov,
                                   int niov, apr_size_t *n);
 
+/* strata_tcp_connect() after the name lookup: try each address of @list
+ * in order (a seam for tests: a list mixing families, one refusing). */
+apr_status_t strata__tcp_connect_addrs(strata_stream_t **out,
+                                      apr_sockaddr_t *list,
+                                      const strata_tcp_opts_t *opts,
+                                      apr_pool_t *pool);
+
 typedef struct strata__reactor_t strata__reactor_t;
 
 /* Connection.  (R) fields belong to its reactor thread; (A) are atomics
