@@ -329,6 +329,57 @@ else
     skip "IPv6 ::1 unavailable"
 fi
 
+# ---- --file and --forward with many clients at once -------------------------------------
+head -c 300000 /dev/urandom > small
+check "serve --file small: starts" start manyf --listen 127.0.0.1:0 --file small --idle-timeout 5 --log manyf.log
+mfpid=$pid; mfport=$port
+check "serve --echo (upstream): starts" start up --listen 127.0.0.1:0 --echo --log up.log
+uppid=$pid; upport=$port
+check "serve --forward: starts" start manyw --listen 127.0.0.1:0 --forward 127.0.0.1:$upport --workers 8 --idle-timeout 1 --log manyw.log
+mwpid=$pid; mwport=$port
+cat > many.py <<'PY'
+import sys; sys.path.insert(0, ".")
+from lib import *
+fport, wport, scale = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+want = open("small", "rb").read()
+# --file: many clients connected at once, none reading at first, then each
+# reads its copy in turn: every one gets the whole file.
+n = max(20, 300 * scale // 100)
+socks = [conn(fport, timeout=5) for i in range(n)]
+time.sleep(0.2)
+good = 0
+for x in socks:
+    data, how = recv_until_close(x)
+    good += data == want and how == "eof"
+    x.close()
+say(good == n, "--file: %d clients at once, each gets the whole file (%d)" % (n, good))
+# --forward with 8 workers and a 1 s idle timeout: 20 clients at once.
+# The first 8 keep their relays busy for 1.5 s; the others, waiting for a
+# worker meanwhile, are not cut as idle: each gets its echo once served.
+socks = [conn(wport, timeout=5) for i in range(20)]
+for i, x in enumerate(socks): x.sendall(b"%04d" % i)
+t0 = time.time(); busy = 0
+while time.time() - t0 < 1.5:
+    for x in socks[:8]:
+        try: x.sendall(b"."); busy += 1
+        except OSError: pass
+    time.sleep(0.25)
+good = 0
+for i, x in enumerate(socks):
+    try:
+        x.shutdown(socket.SHUT_WR)
+        data, how = recv_until_close(x)
+    except OSError:
+        data, how = b"", "error"
+    want = b"%04d" % i + (b"." * (busy // 8) if i < 8 else b"")
+    good += data == want and how == "eof"
+    x.close()
+say(good == 20, "--forward, 8 workers, 20 clients: each relayed in turn (%d)" % good)
+PY
+py many many.py "$mfport" "$mwport" "$SCALE"
+check "forward: none cut as idle while waiting for a worker" sh -c "! grep -q '\"end\":\"idle\"' manyw.log"
+stop "$mfpid"; stop "$mwpid"; stop "$uppid"
+
 # ---- the descriptor limit: no busy loop, serving resumes ------------------------------
 ULIMIT_N=40 start fdlim --listen 127.0.0.1:0 --echo --log fdlim.log
 ok "serve under ulimit -n 40: starts"

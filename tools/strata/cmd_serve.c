@@ -39,7 +39,8 @@ static const tool_option_t serve_options[] = {
       "close connections idle this long (default: never; for --metrics\n"
       "clients, and their request heads, 10)" },
     { "workers", SERVE_OPT_WORKERS, "N",
-      "worker threads for --forward and --file (default 32)" },
+      "worker threads for --forward, one per relayed connection; more\n"
+      "clients wait to be accepted (default 32)" },
     { "help",    'h', NULL, "show this help and exit" },
     { "version", 'V', NULL, "show the version and exit" },
     { NULL, 0, NULL, NULL }
@@ -147,20 +148,60 @@ static apr_status_t serve_discard(void *baton, strata_tcp_conn_t *c,
 
 /* ---- file and forward (stream handlers) -------------------------------------- */
 
-static apr_status_t serve_file(void *baton, strata_tcp_conn_t *c,
-                               strata_stream_t *s)
+/* --file: an event handler, so a slow client holds no thread.  Each call
+ * queues file chunks until the output is full (APR_EAGAIN: EV_WRITABLE
+ * brings it back, also after the client's FIN) or the file ends. */
+#define SERVE_FILE_CHUNK 65536
+
+typedef struct file_conn_t {
+    strata_stream_t *f;          /* NULL once sent */
+    char *buf;
+    apr_size_t len;              /* read from f, not yet queued */
+} file_conn_t;
+
+static apr_status_t serve_file(void *baton, strata_tcp_conn_t *c, unsigned ev)
 {
     serve_t *sv = baton;
-    strata_stream_t *f;
+    file_conn_t *fc = strata_tcp_conn_get_data(c);
+    strata_pipe_t *in = strata_tcp_conn_in(c);
+    apr_pool_t *pool = strata_tcp_conn_pool(c);
+    apr_size_t n = strata_pipe_length(in);
     apr_status_t rv;
 
-    rv = strata_file_open(&f, sv->file, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT,
-                          0, strata_tcp_conn_pool(c));
-    if (rv != APR_SUCCESS)
-        return rv;
-    rv = strata_copy(f, s, NULL, NULL);
-    strata_close(f);
-    return rv;
+    if (ev & STRATA_TCP_EV_CLOSE)
+        return APR_SUCCESS;      /* the file closes with the pool */
+    if (n > 0)
+        strata_pipe_advance(in, n, n);       /* what clients send: dropped */
+    if (fc == NULL) {
+        fc = apr_pcalloc(pool, sizeof(*fc));
+        fc->buf = apr_palloc(pool, SERVE_FILE_CHUNK);
+        strata_tcp_conn_set_data(c, fc);
+        if ((rv = strata_file_open(&fc->f, sv->file, APR_FOPEN_READ,
+                                   APR_FPROT_OS_DEFAULT, 0, pool))
+                != APR_SUCCESS) {
+            fc->f = NULL;
+            return rv;
+        }
+    }
+    while (fc->f != NULL) {
+        if (fc->len == 0) {
+            rv = strata_read(fc->f, fc->buf, SERVE_FILE_CHUNK, &fc->len);
+            if (rv == APR_EOF) {
+                strata_close(fc->f);
+                fc->f = NULL;
+                return strata_tcp_conn_close(c);   /* sent, then FIN */
+            }
+            if (rv != APR_SUCCESS)
+                return rv;
+        }
+        rv = strata_tcp_conn_write(c, fc->buf, fc->len);
+        if (rv == APR_EAGAIN || rv == STRATA_ECLOSED)
+            return APR_SUCCESS;
+        if (rv != APR_SUCCESS)
+            return rv;
+        fc->len = 0;
+    }
+    return APR_SUCCESS;
 }
 
 typedef struct pump_t {
@@ -385,16 +426,35 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
     so.on_finish = serve_on_finish;
     so.log = ctx->err;
     tool_signals_hold(1);   /* reactors and workers never take them */
-    if (sv.mode == MODE_ECHO || sv.mode == MODE_DISCARD) {
+    if (sv.mode == MODE_FILE) {
+        strata_stream_t *f;
+
+        /* Refuse a file that cannot be read now rather than fail every
+         * connection. */
+        if ((rv = strata_file_open(&f, sv.file, APR_FOPEN_READ,
+                                   APR_FPROT_OS_DEFAULT, 0, ctx->pool))
+                != APR_SUCCESS) {
+            tool_error(ctx, "cannot open '%s': %s", sv.file,
+                       tool_strerror(rv, ctx->pool));
+            return TOOL_EXIT_FAIL;
+        }
+        strata_close(f);
+    }
+    if (sv.mode != MODE_FORWARD) {
         so.on_event = sv.mode == MODE_ECHO ? strata_tcp_echo_event
-                                           : serve_discard;
+                      : sv.mode == MODE_FILE ? serve_file : serve_discard;
     } else {
+        /* A relay holds a worker for its whole life: accept no more than
+         * there are workers, so the others wait in the listen backlog
+         * (not accepted, timed or cut as idle) until one is free. */
+        if (so.max_conns == 0 || so.max_conns > sv.workers)
+            so.max_conns = sv.workers;
         if ((rv = strata_executor_create(&ex, sv.workers, ctx->pool))
                 != APR_SUCCESS) {
             tool_error(ctx, "cannot start workers: %s", tool_strerror(rv, ctx->pool));
             return TOOL_EXIT_FAIL;
         }
-        so.on_stream = sv.mode == MODE_FILE ? serve_file : serve_forward;
+        so.on_stream = serve_forward;
         so.executor = ex;
     }
     if ((rc = serve_start(&sv, &sv.srv, sv.listen, &so)) != 0)
