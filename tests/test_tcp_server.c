@@ -1044,6 +1044,57 @@ static void server_idle_cut_with_output_pending_resets(void)
     CU_ASSERT_EQUAL(apr_atomic_read32(&endless_rv), (apr_uint32_t)STRATA_ECUT);
 }
 
+static volatile apr_uint32_t early_fin_got;
+
+/* Replies, half-closes (FIN) at once, then reads the client's input to
+ * its end: the FIN must reach the client while the handler still runs. */
+static apr_status_t reply_then_fin(void *baton, strata_tcp_conn_t *c,
+                                   strata_stream_t *s)
+{
+    char buf[64];
+    apr_size_t n;
+    apr_uint32_t got = 0;
+    apr_status_t rv;
+
+    if ((rv = strata_write_all(s, "reply", 5, NULL)) != APR_SUCCESS
+        || (rv = strata_shutdown_write(s)) != APR_SUCCESS)
+        return rv;
+    while ((rv = strata_read(s, buf, sizeof(buf), &n)) == APR_SUCCESS)
+        got += (apr_uint32_t)n;
+    apr_atomic_set32(&early_fin_got, got);
+    return rv == APR_EOF ? APR_SUCCESS : rv;
+}
+
+static void server_stream_handler_half_close_reaches_peer(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_stream_t *c;
+    strata_tcp_opts_t co;
+    char buf[16];
+    apr_size_t n;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = reply_then_fin;
+    o.executor = executor(1);
+    srv = start(&o);
+    memset(&co, 0, sizeof(co));
+    co.read_timeout = apr_time_from_sec(3);    /* bounded when it fails */
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_tcp_connect(&c, "127.0.0.1",
+                                                    strata_tcp_server_port(srv),
+                                                    &co, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(c, buf, 5, &n));
+    CU_ASSERT(memcmp(buf, "reply", 5) == 0);
+    ASSERT_RV(APR_EOF, strata_read(c, buf, 1, &n));      /* its FIN */
+    /* The other direction is still open: the handler reads this. */
+    ASSERT_RV(APR_SUCCESS, strata_write_all(c, "more input", 10, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(c));
+    CU_ASSERT(wait_stats(srv, ended_at_least, 1));
+    CU_ASSERT_EQUAL(apr_atomic_read32(&early_fin_got), 10);
+    strata_close(c);
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+}
+
 static CU_TestInfo tests[] = {
     { "server_event_echo_many_clients", server_event_echo_many_clients },
     { "server_stream_echo_many_clients", server_stream_echo_many_clients },
@@ -1077,6 +1128,8 @@ static CU_TestInfo tests[] = {
       server_stop_cut_resets_unfinished_transfer },
     { "server_idle_cut_with_output_pending_resets",
       server_idle_cut_with_output_pending_resets },
+    { "server_stream_handler_half_close_reaches_peer",
+      server_stream_handler_half_close_reaches_peer },
     CU_TEST_INFO_NULL
 };
 

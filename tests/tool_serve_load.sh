@@ -377,6 +377,18 @@ for i, x in enumerate(socks):
 say(good == 20, "--forward, 8 workers, 20 clients: each relayed in turn (%d)" % good)
 PY
 py many many.py "$mfport" "$mwport" "$SCALE"
+check "serve --forward to --file: starts" start fwdf --listen 127.0.0.1:0 --forward 127.0.0.1:$mfport --log fwdf.log
+fwfpid=$pid
+python3 - "$port" > fwdf.res <<'PY'
+import sys; sys.path.insert(0, ".")
+from lib import *
+# The client never half-closes: the upstream's end must still reach it.
+s = conn(int(sys.argv[1]), timeout=5)
+data, how = recv_until_close(s)
+print("ok" if data == open("small", "rb").read() and how == "eof" else "bad %d %s" % (len(data), how))
+PY
+check "forward: the upstream's FIN reaches a client that never half-closes" grep -q '^ok' fwdf.res
+stop "$fwfpid"
 check "forward: none cut as idle while waiting for a worker" sh -c "! grep -q '\"end\":\"idle\"' manyw.log"
 stop "$mfpid"; stop "$mwpid"; stop "$uppid"
 

@@ -274,9 +274,17 @@ static const char *end_of(apr_status_t rv)
     return rv == STRATA_EQUOTA ? "quota" : "reset";
 }
 
+/* Finished (or nobody reads): input is dropped.  A FIN sent while the
+ * stream handler runs (wr_shut without close_req) is not that. */
 static int discarding(strata_tcp_conn_t *c)
 {
-    return c->wr_shut || c->close_req || strata_pipe_reader_closed(c->in);
+    return c->close_req || strata_pipe_reader_closed(c->in);
+}
+
+/* Our FIN is out and the connection is done: lingering. */
+static int lingering(const strata_tcp_conn_t *c)
+{
+    return c->linger_until != 0;
 }
 
 /* After our FIN, or once nobody reads: drop what still comes, counted. */
@@ -297,7 +305,7 @@ static void read_discard(strata_tcp_conn_t *c)
             return;
         c->in_eof = 1;
         strata_pipe_close_writer(c->in, rv);
-        if (c->wr_shut)
+        if (lingering(c))
             conn_finish(c);   /* FIN both ways (or a reset after ours) */
         else if (!APR_STATUS_IS_EOF(rv))
             conn_kill(c, end_of(rv), rv);
@@ -422,9 +430,13 @@ static void service(strata_tcp_conn_t *c)
     if (!out_done && c->close_req && !blocked
         && strata_pipe_length(c->out) == 0)
         out_done = 1;             /* event handler: nothing left to send */
-    if (out_done && c->close_req && !c->wr_shut) {
+    /* A stream handler that shut its write side gets its FIN out now,
+     * while it may still read. */
+    if (out_done && !c->wr_shut) {
         strata_shutdown_write(c->wire);
         c->wr_shut = 1;
+    }
+    if (out_done && c->close_req && c->linger_until == 0) {
         if (c->in_eof) {
             conn_finish(c);
             return;
@@ -492,7 +504,7 @@ static void timers(strata__reactor_t *r, apr_time_t now)
 
     for (c = r->lru_head; c != NULL; c = next) {
         next = c->next;
-        if (c->wr_shut && now >= c->linger_until)
+        if (lingering(c) && now >= c->linger_until)
             conn_finish(c);
         else if (idle > 0 && now - c->last >= idle) {
             strata__server_log(r->srv, c, "idle timeout", STRATA_ECUT);
@@ -531,7 +543,7 @@ static void on_cutting(strata__reactor_t *r)
     r->cut_seen = 1;
     for (c = r->lru_head; c != NULL; c = next) {
         next = c->next;
-        if (c->wr_shut)
+        if (lingering(c))
             conn_finish(c);       /* its output was all sent */
         else
             conn_kill(c, "cut", STRATA_ECUT);
