@@ -1094,6 +1094,55 @@ static void server_stream_handler_half_close_reaches_peer(void)
     ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
 }
 
+static volatile apr_uint32_t status_seen[2], status_n;
+
+/* Does no I/O on its connection: watches strata_tcp_conn_status() (up to
+ * 10 s) as a relay blocked on another socket would. */
+static apr_status_t status_watcher(void *baton, strata_tcp_conn_t *c,
+                                   strata_stream_t *s)
+{
+    apr_status_t st = APR_SUCCESS;
+    apr_uint32_t i;
+    int k;
+
+    (void)s;
+    for (k = 0; k < 1000 && (st = strata_tcp_conn_status(c)) == APR_SUCCESS;
+         k++)
+        apr_sleep(apr_time_from_msec(10));
+    i = apr_atomic_inc32(&status_n);
+    if (i < 2)
+        apr_atomic_set32(&status_seen[i], (apr_uint32_t)st);
+    return APR_SUCCESS;
+}
+
+static void server_conn_status_tells_handler_of_reset_and_cut(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_stream_t *a, *b;
+
+    CU_ASSERT_EQUAL(strata_tcp_conn_status(NULL), APR_EINVAL);
+    memset(&o, 0, sizeof(o));
+    o.on_stream = status_watcher;
+    o.executor = executor(2);
+    srv = start(&o);
+    a = client(srv, strata_test_pool);
+    b = client(srv, strata_test_pool);
+    CU_ASSERT(wait_stats(srv, active_is, 2));
+    strata_socket_abort(a);                 /* the peer resets */
+    if (!strata_test_on_wine())    /* wine: the abort may read as a FIN */
+        CU_ASSERT(wait_stats(srv, ended_at_least, 1));
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, apr_time_from_msec(100),
+                                                  NULL));
+    CU_ASSERT_EQUAL(apr_atomic_read32(&status_n), 2);
+    if (!strata_test_on_wine())
+        CU_ASSERT_EQUAL(apr_atomic_read32(&status_seen[0]),
+                        (apr_uint32_t)STRATA_ERESET);
+    CU_ASSERT_EQUAL(apr_atomic_read32(&status_seen[1]),
+                    (apr_uint32_t)STRATA_ECUT);
+    strata_close(b);
+}
+
 static CU_TestInfo tests[] = {
     { "server_event_echo_many_clients", server_event_echo_many_clients },
     { "server_stream_echo_many_clients", server_stream_echo_many_clients },
@@ -1129,6 +1178,8 @@ static CU_TestInfo tests[] = {
       server_idle_cut_with_output_pending_resets },
     { "server_stream_handler_half_close_reaches_peer",
       server_stream_handler_half_close_reaches_peer },
+    { "server_conn_status_tells_handler_of_reset_and_cut",
+      server_conn_status_tells_handler_of_reset_and_cut },
     CU_TEST_INFO_NULL
 };
 

@@ -392,6 +392,45 @@ stop "$fwfpid"
 check "forward: none cut as idle while waiting for a worker" sh -c "! grep -q '\"end\":\"idle\"' manyw.log"
 stop "$mfpid"; stop "$mwpid"; stop "$uppid"
 
+# ---- SIGTERM while a relay's upstream is silent ---------------------------------------------
+# An upstream that accepts and then neither sends nor closes: the stop must
+# still end the relay after the grace (no thread left blocked on it).
+python3 - > bh.port <<'PY' &
+import socket, time, sys
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(8)
+print(l.getsockname()[1]); sys.stdout.flush()
+l.settimeout(0.5); held = []; t0 = time.time()
+while time.time() - t0 < 12:
+    try: held.append(l.accept()[0])
+    except socket.timeout: pass
+PY
+bhpid=$!
+i=0; while [ ! -s bh.port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+check "serve --forward to a silent upstream: starts" start bh --listen 127.0.0.1:0 --forward 127.0.0.1:$(cat bh.port) --grace 0.5 --log bh.log
+bpid=$pid
+python3 - "$port" <<'PY' &
+import socket, sys, time
+a = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+a.sendall(b"hello")                  # relayed, never answered
+b = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+b.sendall(b"bye"); b.shutdown(socket.SHUT_WR)   # half-closed, waits for the upstream
+time.sleep(8)
+PY
+cpid=$!
+sleep 0.5
+kill -TERM "$bpid"
+i=0; while kill -0 "$bpid" 2>/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+if kill -0 "$bpid" 2>/dev/null; then
+    fail "SIGTERM with silent upstreams: exits within 3 s"
+    kill -KILL "$bpid" 2>/dev/null
+else
+    ok "SIGTERM with silent upstreams: exits within 3 s"
+fi
+wait "$bpid"; rc=$?
+check "SIGTERM with silent upstreams: exit 0" [ $rc -eq 0 ]
+check "SIGTERM with silent upstreams: both records say cut" sh -c "grep -c '\"end\":\"cut\"' bh.log | grep -qx 2"
+kill "$cpid" "$bhpid" 2>/dev/null; wait "$cpid" "$bhpid" 2>/dev/null
+
 # ---- the descriptor limit: no busy loop, serving resumes ------------------------------
 ULIMIT_N=40 start fdlim --listen 127.0.0.1:0 --echo --log fdlim.log
 ok "serve under ulimit -n 40: starts"

@@ -275,6 +275,13 @@ int strata_tcp_conn_stopping(strata_tcp_conn_t *c)
     return c != NULL && apr_atomic_read32(&c->srv->stopping) != 0;
 }
 
+apr_status_t strata_tcp_conn_status(strata_tcp_conn_t *c)
+{
+    if (c == NULL)
+        return APR_EINVAL;
+    return (apr_status_t)apr_atomic_read32(&c->killed);
+}
+
 void strata_tcp_conn_set_data(strata_tcp_conn_t *c, void *data)
 {
     if (c != NULL)

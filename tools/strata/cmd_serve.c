@@ -9,6 +9,7 @@
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 #include <apr_thread_mutex.h>
+#include <apr_atomic.h>
 #include <signal.h>
 #include <string.h>
 #include <stdlib.h>
@@ -204,23 +205,98 @@ static apr_status_t serve_file(void *baton, strata_tcp_conn_t *c, unsigned ev)
     return APR_SUCCESS;
 }
 
-typedef struct pump_t {
-    strata_stream_t *from, *to;
-    apr_status_t rv;
-} pump_t;
+/* --forward: two pumps, client -> upstream on the worker, upstream ->
+ * client on a thread of their own.  The upstream socket has short
+ * timeouts so that a pump blocked on it looks up now and then whether the
+ * relay is over (the other pump failed, or the server cut the client);
+ * a silent upstream cannot hold a stop up. */
+#define SERVE_FWD_TICK apr_time_from_msec(200)
+#define SERVE_FWD_BUF 16384
 
-/* Copy one direction to its end, then pass the end on (FIN). */
-static void pump(pump_t *p)
+typedef struct relay_t {
+    strata_tcp_conn_t *c;
+    strata_stream_t *client, *up;
+    volatile apr_uint32_t over;  /* a pump failed: the other one stops */
+    apr_status_t down_rv;
+} relay_t;
+
+static int relay_over(relay_t *r)
 {
-    p->rv = strata_copy(p->from, p->to, NULL, NULL);
-    strata_shutdown_write(p->to);
+    return apr_atomic_read32(&r->over) != 0
+           || strata_tcp_conn_status(r->c) != APR_SUCCESS;
 }
 
-static void *APR_THREAD_FUNC serve_pump_thread(apr_thread_t *t, void *arg)
+/* Read from the upstream, waiting in ticks. */
+static apr_status_t relay_read_up(relay_t *r, char *buf, apr_size_t *n)
 {
-    pump(arg);
+    apr_status_t rv;
+
+    while ((rv = strata_read(r->up, buf, SERVE_FWD_BUF, n)) == APR_TIMEUP)
+        if (relay_over(r))
+            return STRATA_ECUT;
+    return rv;
+}
+
+/* Write all of @a buf to the upstream, waiting in ticks (a timed-out
+ * send moved nothing: it is tried again). */
+static apr_status_t relay_write_up(relay_t *r, const char *buf, apr_size_t len)
+{
+    apr_size_t n;
+    apr_status_t rv;
+
+    while (len > 0) {
+        rv = strata_write(r->up, buf, len, &n);
+        if (rv == APR_TIMEUP) {
+            if (relay_over(r))
+                return STRATA_ECUT;
+            continue;
+        }
+        if (rv != APR_SUCCESS)
+            return rv;
+        buf += n;
+        len -= n;
+    }
+    return APR_SUCCESS;
+}
+
+/* Upstream -> client, then the upstream's end (FIN) on to the client. */
+static void *APR_THREAD_FUNC serve_down_thread(apr_thread_t *t, void *arg)
+{
+    relay_t *r = arg;
+    char buf[SERVE_FWD_BUF];
+    apr_size_t n;
+    apr_status_t rv;
+
+    while ((rv = relay_read_up(r, buf, &n)) == APR_SUCCESS
+           && (rv = strata_write_all(r->client, buf, n, NULL)) == APR_SUCCESS)
+        ;
+    if (rv == APR_EOF) {
+        rv = APR_SUCCESS;
+        strata_shutdown_write(r->client);
+    } else {
+        apr_atomic_set32(&r->over, 1);
+    }
+    r->down_rv = rv;
     apr_thread_exit(t, APR_SUCCESS);
     return NULL;
+}
+
+/* Client -> upstream, then the client's end (FIN) on to the upstream. */
+static apr_status_t serve_up(relay_t *r)
+{
+    char buf[SERVE_FWD_BUF];
+    apr_size_t n;
+    apr_status_t rv;
+
+    while ((rv = strata_read(r->client, buf, sizeof(buf), &n)) == APR_SUCCESS
+           && (rv = relay_write_up(r, buf, n)) == APR_SUCCESS)
+        ;
+    if (rv == APR_EOF) {
+        strata_shutdown_write(r->up);
+        return APR_SUCCESS;
+    }
+    apr_atomic_set32(&r->over, 1);
+    return rv;
 }
 
 static apr_status_t serve_forward(void *baton, strata_tcp_conn_t *c,
@@ -229,31 +305,33 @@ static apr_status_t serve_forward(void *baton, strata_tcp_conn_t *c,
     serve_t *sv = baton;
     apr_pool_t *pool = strata_tcp_conn_pool(c);
     strata_tcp_opts_t o;
-    strata_stream_t *up;
+    relay_t *r;
     apr_thread_t *th;
-    pump_t down, upward;
     apr_status_t rv, trv;
 
     memset(&o, 0, sizeof(o));
     o.connect_timeout = apr_time_from_sec(10);
-    rv = strata_tcp_connect(&up, sv->fwd_host, sv->fwd_port, &o, pool);
+    o.read_timeout = SERVE_FWD_TICK;
+    o.write_timeout = SERVE_FWD_TICK;
+    r = apr_pcalloc(pool, sizeof(*r));
+    r->c = c;
+    r->client = s;
+    rv = strata_tcp_connect(&r->up, sv->fwd_host, sv->fwd_port, &o, pool);
     if (rv != APR_SUCCESS)
         return rv;
-    down.from = up;
-    down.to = s;
-    upward.from = s;
-    upward.to = up;
-    if ((rv = apr_thread_create(&th, NULL, serve_pump_thread, &down, pool))
+    if ((rv = apr_thread_create(&th, NULL, serve_down_thread, r, pool))
             != APR_SUCCESS) {
-        strata_close(up);
+        strata_close(r->up);
         return rv;
     }
-    pump(&upward);
+    rv = serve_up(r);
     apr_thread_join(&trv, th);
-    strata_close(up);
-    if (upward.rv != APR_SUCCESS)
-        return upward.rv;
-    return down.rv;
+    strata_close(r->up);
+    /* A pump that stopped because the other failed reports STRATA_ECUT;
+     * the first real failure is the one to report. */
+    if (rv != APR_SUCCESS && !(rv == STRATA_ECUT && r->down_rv != APR_SUCCESS))
+        return rv;
+    return r->down_rv;
 }
 
 /* ---- metrics ------------------------------------------------------------------ */
