@@ -392,6 +392,28 @@ stop "$fwfpid"
 check "forward: none cut as idle while waiting for a worker" sh -c "! grep -q '\"end\":\"idle\"' manyw.log"
 stop "$mfpid"; stop "$mwpid"; stop "$uppid"
 
+# ---- --file: memory with many stalled readers ----------------------------------------------
+head -c 8000000 /dev/zero > eight
+check "serve --file (8 MB): starts" start stall --listen 127.0.0.1:0 --file eight --log stall.log
+spid=$pid
+python3 - "$port" "$spid" "$SCALE" > stall.res <<'PY'
+import socket, sys, time
+port, pid, scale = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+def rss():
+    for l in open("/proc/%d/status" % pid):
+        if l.startswith("VmRSS"): return int(l.split()[1])
+n = max(20, 200 * scale // 100); base = rss(); socks = []
+for i in range(n):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", port)); socks.append(s)
+time.sleep(1)
+grow = rss() - base
+print("ok" if grow < n * 200 else "bad", n, "stalled readers: RSS grew", grow, "KiB")
+PY
+cat stall.res
+check "--file: stalled readers cost < 200 KiB each" grep -q '^ok' stall.res
+stop "$spid"
+
 # ---- SIGTERM while a relay's upstream is silent ---------------------------------------------
 # An upstream that accepts and then neither sends nor closes: the stop must
 # still end the relay after the grace (no thread left blocked on it).

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #define ACCEPTS_PER_WAKEUP 64
+/* Free memory the server's allocator keeps for new connections' pools. */
+#define SERVER_MAX_FREE (4u * 1024 * 1024)
 /* After an accept failed for want of descriptors or memory, the listener
  * leaves the pollset this long: the pending connection stays in the
  * backlog and would wake the reactor again at once. */
@@ -212,6 +214,8 @@ static apr_status_t make_pool(apr_pool_t **out)
         return rv;
     }
     apr_allocator_owner_set(a, p);
+    /* Connection pools come and go: past a burst, give memory back. */
+    apr_allocator_max_free_set(a, SERVER_MAX_FREE);
     if ((rv = apr_thread_mutex_create(&m, APR_THREAD_MUTEX_DEFAULT, p))
             != APR_SUCCESS) {
         apr_pool_destroy(p);

@@ -147,12 +147,14 @@ static apr_status_t serve_discard(void *baton, strata_tcp_conn_t *c,
     return APR_SUCCESS;
 }
 
-/* ---- file and forward (stream handlers) -------------------------------------- */
+/* ---- file (an event handler) and forward (a stream handler) ---------------- */
 
 /* --file: an event handler, so a slow client holds no thread.  Each call
- * queues file chunks until the output is full (APR_EAGAIN: EV_WRITABLE
- * brings it back, also after the client's FIN) or the file ends. */
-#define SERVE_FILE_CHUNK 65536
+ * queues 16 KiB file chunks until the output is full (APR_EAGAIN:
+ * EV_WRITABLE brings it back, also after the client's FIN) or the file
+ * ends.  Its output bound is 64 KiB: the kernel's buffers hold the rest,
+ * and a thousand stalled clients cost ~80 MB, not 320. */
+#define SERVE_FILE_CHUNK 16384
 
 typedef struct file_conn_t {
     strata_stream_t *f;          /* NULL once sent */
@@ -518,6 +520,8 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
         }
         strata_close(f);
     }
+    if (sv.mode == MODE_FILE)    /* per client: the kernel's buffers do */
+        so.out_limit = 4 * SERVE_FILE_CHUNK;        /* the rest */
     if (sv.mode != MODE_FORWARD) {
         so.on_event = sv.mode == MODE_ECHO ? strata_tcp_echo_event
                       : sv.mode == MODE_FILE ? serve_file : serve_discard;
