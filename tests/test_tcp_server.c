@@ -1143,6 +1143,43 @@ static void server_conn_status_tells_handler_of_reset_and_cut(void)
     strata_close(b);
 }
 
+/* A connection waiting for a worker is not idle: its idle timer starts
+ * when its handler does. */
+static void server_idle_timer_starts_with_the_handler(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_tcp_server_stats_t st;
+    strata_stream_t *a, *b;
+    char buf[4];
+    apr_size_t n;
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = echo_stream;
+    o.executor = executor(1);            /* a holds it, b waits */
+    o.idle_timeout = apr_time_from_msec(200);
+    srv = start(&o);
+    a = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_write_all(a, "a", 1, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(a, buf, 1, &n));
+    b = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_write_all(b, "b", 1, NULL));
+    for (i = 0; i < 8; i++) {            /* 800 ms: a stays busy */
+        apr_sleep(apr_time_from_msec(100));
+        ASSERT_RV(APR_SUCCESS, strata_write_all(a, "a", 1, NULL));
+        ASSERT_RV(APR_SUCCESS, strata_read_exact(a, buf, 1, &n));
+    }
+    strata_close(a);                     /* b's handler starts now */
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(b, buf, 1, &n));
+    CU_ASSERT(n == 1 && buf[0] == 'b');
+    strata_close(b);
+    CU_ASSERT(wait_stats(srv, ended_at_least, 2));
+    strata_tcp_server_stats(srv, &st);
+    CU_ASSERT_EQUAL(st.idle, 0);
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+}
+
 static CU_TestInfo tests[] = {
     { "server_event_echo_many_clients", server_event_echo_many_clients },
     { "server_stream_echo_many_clients", server_stream_echo_many_clients },
@@ -1180,6 +1217,8 @@ static CU_TestInfo tests[] = {
       server_stream_handler_half_close_reaches_peer },
     { "server_conn_status_tells_handler_of_reset_and_cut",
       server_conn_status_tells_handler_of_reset_and_cut },
+    { "server_idle_timer_starts_with_the_handler",
+      server_idle_timer_starts_with_the_handler },
     CU_TEST_INFO_NULL
 };
 

@@ -138,6 +138,10 @@ static apr_status_t stream_task(void *arg, void **result)
     apr_status_t rv;
 
     (void)result;
+    /* Waiting for a worker was not idleness: the reactor starts the idle
+     * timer now. */
+    apr_atomic_set32(&c->running, 1);
+    strata__reactor_push(c);
     rv = srv->o.on_stream(srv->o.baton, c, c->duplex);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv)) {
         apr_thread_mutex_lock(srv->lock);

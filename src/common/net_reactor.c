@@ -406,6 +406,11 @@ static void service(strata_tcp_conn_t *c)
         maybe_gone(c);
         return;
     }
+    if (!is_event(c) && !c->running_seen
+        && apr_atomic_read32(&c->running)) {
+        c->running_seen = 1;
+        c->last = apr_time_now();
+    }
     if (!is_event(c) && handler_done(c))
         c->close_req = 1;
     for (;;) {
@@ -506,7 +511,8 @@ static void timers(strata__reactor_t *r, apr_time_t now)
         next = c->next;
         if (lingering(c) && now >= c->linger_until)
             conn_finish(c);
-        else if (idle > 0 && now - c->last >= idle) {
+        else if (idle > 0 && now - c->last >= idle
+                 && (is_event(c) || c->running_seen)) {
             strata__server_log(r->srv, c, "idle timeout", STRATA_ECUT);
             conn_kill(c, "idle", STRATA_ECUT);
         }

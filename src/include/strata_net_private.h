@@ -59,6 +59,8 @@ struct strata_tcp_conn_t {
     int dead;                        /* socket closed (R) */
     int buried;                      /* in r->grave (R) */
     int handler_started;             /* stream handler queued (set before) */
+    volatile apr_uint32_t running;   /* (A) its worker has begun */
+    int running_seen;                /* the reactor knows: idle timer on (R) */
     int handler_done;                /* stream handler returned (r->qlock) */
     apr_status_t handler_rv;         /* its status (r->qlock) */
     /* (A) the error the server ended the connection with (STRATA_ECUT,

@@ -41,7 +41,7 @@ static const tool_option_t serve_options[] = {
       "clients, and their request heads, 10)" },
     { "workers", SERVE_OPT_WORKERS, "N",
       "worker threads for --forward, one per relayed connection; more\n"
-      "clients wait to be accepted (default 32)" },
+      "clients wait for one, in order (default 32)" },
     { "help",    'h', NULL, "show this help and exit" },
     { "version", 'V', NULL, "show the version and exit" },
     { NULL, 0, NULL, NULL }
@@ -526,11 +526,6 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
         so.on_event = sv.mode == MODE_ECHO ? strata_tcp_echo_event
                       : sv.mode == MODE_FILE ? serve_file : serve_discard;
     } else {
-        /* A relay holds a worker for its whole life: accept no more than
-         * there are workers, so the others wait in the listen backlog
-         * (not accepted, timed or cut as idle) until one is free. */
-        if (so.max_conns == 0 || so.max_conns > sv.workers)
-            so.max_conns = sv.workers;
         if ((rv = strata_executor_create(&ex, sv.workers, ctx->pool))
                 != APR_SUCCESS) {
             tool_error(ctx, "cannot start workers: %s", tool_strerror(rv, ctx->pool));
