@@ -434,6 +434,21 @@ else
 fi
 stop "$spid"
 
+# ---- --forward to a closed port -----------------------------------------------------------
+cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+check "serve --forward to a closed port: starts" start closed --listen 127.0.0.1:0 --forward 127.0.0.1:$cport --log closed.log
+cpid2=$pid
+python3 - "$port" > closed.res <<'PY'
+import sys; sys.path.insert(0, ".")
+from lib import *
+s = conn(int(sys.argv[1]), timeout=3); s.sendall(b"anyone?")
+data, how = recv_until_close(s)
+print("ok" if data == b"" and how in ("eof", "reset") else "bad %r %s" % (data, how))
+PY
+check "forward to a closed port: the client is closed at once" grep -q '^ok' closed.res
+check "forward to a closed port: the record says error, refused" sh -c "sleep 0.2; grep -qi '\"end\":\"error\",\"status\":\"[^\"]*refused' closed.log"
+stop "$cpid2"
+
 # ---- SIGTERM while a relay's upstream is silent ---------------------------------------------
 # An upstream that accepts and then neither sends nor closes: the stop must
 # still end the relay after the grace (no thread left blocked on it).
