@@ -215,28 +215,6 @@ typedef struct child_t {
     apr_port_t port;
 } child_t;
 
-static apr_status_t echo_event(void *baton, strata_tcp_conn_t *c, unsigned ev)
-{
-    strata_pipe_t *in = strata_tcp_conn_in(c);
-    strata_pipe_iovec_t v[8];
-    apr_size_t cnt, total, i, done = 0;
-    apr_status_t rv;
-
-    if (ev & STRATA_TCP_EV_CLOSE)
-        return APR_SUCCESS;
-    rv = strata_pipe_segments(in, v, 8, &cnt, &total);
-    if (rv != APR_SUCCESS && rv != STRATA_ETRUNCATED)
-        return APR_SUCCESS;
-    for (i = 0; i < cnt; i++) {
-        if ((rv = strata_tcp_conn_write(c, v[i].base, v[i].len))
-                != APR_SUCCESS)
-            break;
-        done += v[i].len;
-    }
-    strata_pipe_advance(in, done, done);
-    return APR_SUCCESS;
-}
-
 static apr_status_t echo_stream(void *baton, strata_tcp_conn_t *c,
                                 strata_stream_t *s)
 {
@@ -371,7 +349,7 @@ static void child_serve(srv_kind_t kind, int conns, int ready, int ctl)
         o.on_stream = echo_stream;
         o.executor = ex;
     } else {
-        o.on_event = echo_event;
+        o.on_event = strata_tcp_echo_event;
     }
     self_status(&rss0, &thr0);
     if (strata_tcp_server_start(&srv, &o, pool) != APR_SUCCESS)

@@ -6,7 +6,7 @@ PKGS="build-essential clang cmake pkg-config git
       libapr1-dev libaprutil1-dev zlib1g-dev libbz2-dev liblzma-dev
       libzstd-dev libcunit1-dev valgrind liburing-dev libuv1-dev
       gzip bzip2 xz-utils zstd pigz bsdutils bc prometheus curl
-      libisal-dev libdeflate-dev isal libdeflate-tools groff-base"
+      libisal-dev libdeflate-dev isal libdeflate-tools groff-base wrk apache2-utils python3"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 missing=$(dpkg-query -W -f='${Status} ${Package}\n' $PKGS 2>/dev/null \

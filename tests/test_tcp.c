@@ -5,6 +5,7 @@
  */
 #include "test_util.h"
 #include "test_net.h"
+#include "strata_net_private.h"
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 #include <string.h>
@@ -107,26 +108,67 @@ static void tcp_connect_binds_local_address(void)
     apr_socket_close(lsn);
 }
 
-/* "localhost" may resolve to ::1 first: with a listener on 127.0.0.1
- * only, the connect must go on to the next address. */
+/* Connect through an address list (what a name such as "localhost" may
+ * resolve to: ::1 and 127.0.0.1) whose first address refuses: the
+ * connect goes on to the next one, in both orders. */
+static void connect_via_list(const char *first, const char *second,
+                             const char *listen_on)
+{
+    apr_socket_t *lsn;
+    apr_port_t port;
+    apr_sockaddr_t *a, *b;
+    strata_stream_t *c = NULL, *s;
+    char buf[2];
+    apr_size_t n;
+
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_listen(&lsn, listen_on, 4, &port,
+                                                    strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, apr_sockaddr_info_get(&a, first, APR_UNSPEC,
+                                                       port, 0,
+                                                       strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, apr_sockaddr_info_get(&b, second, APR_UNSPEC,
+                                                       port, 0,
+                                                       strata_test_pool));
+    a->next = b;                 /* nobody listens on @first's port */
+    b->next = NULL;
+    ASSERT_RV_FATAL(APR_SUCCESS, strata__tcp_connect_addrs(&c, a, NULL,
+                                                           strata_test_pool));
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_accept(&s, lsn, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_write_all(c, "ok", 2, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(s, buf, 2, &n));
+    CU_ASSERT(n == 2 && memcmp(buf, "ok", 2) == 0);
+    strata_close(c);
+    strata_close(s);
+    apr_socket_close(lsn);
+}
+
 static void tcp_connect_tries_each_address(void)
 {
     apr_socket_t *lsn;
     apr_port_t port;
-    strata_stream_t *c, *s;
-    char buf[2];
-    apr_size_t n;
+    apr_sockaddr_t *a;
+    strata_stream_t *c = NULL;
 
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_listen(&lsn, "127.0.0.1", 4,
+    /* Every address refusing: the last error, nothing left open. */
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_listen(&lsn, "127.0.0.1", 1,
                                                     &port, strata_test_pool));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_tcp_connect(&c, "localhost", port,
-                                                    NULL, strata_test_pool));
-    ASSERT_RV_FATAL(APR_SUCCESS, strata_test_accept(&s, lsn, strata_test_pool));
-    ASSERT_RV(APR_SUCCESS, strata_write_all(c, "ok", 2, NULL));
-    ASSERT_RV(APR_SUCCESS, strata_read_exact(s, buf, 2, &n));
-    strata_close(c);
-    strata_close(s);
     apr_socket_close(lsn);
+    ASSERT_RV_FATAL(APR_SUCCESS, apr_sockaddr_info_get(&a, "127.0.0.1",
+                                                       APR_INET, port, 0,
+                                                       strata_test_pool));
+    CU_ASSERT(APR_STATUS_IS_ECONNREFUSED(strata__tcp_connect_addrs(
+        &c, a, NULL, strata_test_pool)));
+    CU_ASSERT_PTR_NULL(c);
+    ASSERT_RV(APR_EINVAL, strata__tcp_connect_addrs(&c, NULL, NULL,
+                                                    strata_test_pool));
+    if (strata_test_listen(&lsn, "::1", 1, &port, strata_test_pool)
+            != APR_SUCCESS) {
+        fprintf(stderr, "(::1 unavailable: the mixed lists skipped) ");
+        return;
+    }
+    apr_socket_close(lsn);
+    connect_via_list("::1", "127.0.0.1", "127.0.0.1");
+    connect_via_list("127.0.0.1", "::1", "::1");
 }
 
 static void tcp_connect_refused(void)

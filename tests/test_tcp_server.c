@@ -923,6 +923,263 @@ static void server_no_descriptor_leak(void)
         CU_ASSERT_EQUAL(before, after);
 }
 
+/* ---- half-close and cuts, as the peer sees them ------------------------------------ */
+
+/* The client sends its whole request and half-closes; the library's echo
+ * handler keeps answering after EV_EOF, through EV_WRITABLE, a reply four
+ * times the output bound. */
+static void server_echo_event_replies_after_half_close(void)
+{
+    enum { LEN = 256 * 1024 };
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_stream_t *c;
+    char *out, *in;
+    apr_size_t got;
+    apr_status_t rv;
+
+    memset(&o, 0, sizeof(o));
+    o.on_event = strata_tcp_echo_event;
+    o.out_limit = LEN / 4;
+    srv = start(&o);
+    out = apr_palloc(strata_test_pool, LEN);
+    in = apr_palloc(strata_test_pool, LEN);
+    strata_test_fill(out, LEN, 11);
+    c = client(srv, strata_test_pool);
+    /* Less than the kernel buffers and the pipes hold: the write does not
+     * wait for the reader. */
+    ASSERT_RV(APR_SUCCESS, strata_write_all(c, out, LEN, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(c));
+    rv = strata_read_exact(c, in, LEN, &got);
+    ASSERT_RV(APR_SUCCESS, rv);
+    CU_ASSERT(got == LEN && memcmp(in, out, LEN) == 0);
+    ASSERT_RV(APR_EOF, strata_read(c, in, 1, &got));
+    strata_close(c);
+    CU_ASSERT(wait_stats(srv, ended_at_least, 1));
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+}
+
+static volatile apr_uint32_t endless_rv;
+
+/* Writes until its connection fails; keeps the status it failed with. */
+static apr_status_t endless_writer(void *baton, strata_tcp_conn_t *c,
+                                   strata_stream_t *s)
+{
+    char buf[16384];
+    apr_status_t rv;
+
+    memset(buf, 'e', sizeof(buf));
+    while ((rv = strata_write_all(s, buf, sizeof(buf), NULL)) == APR_SUCCESS)
+        ;
+    apr_atomic_set32(&endless_rv, (apr_uint32_t)rv);
+    return rv;
+}
+
+/* A transfer the stop cuts must not look finished to the peer: it ends
+ * with a reset, not a FIN; the handler's write says STRATA_ECUT. */
+static void server_stop_cut_resets_unfinished_transfer(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_tcp_stop_report_t rep;
+    strata_stream_t *c;
+    char buf[65536];
+    apr_size_t n;
+    apr_status_t rv;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = endless_writer;
+    o.executor = executor(1);
+    srv = start(&o);
+    c = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_read(c, buf, 1, &n));   /* it runs */
+    CU_ASSERT(wait_stats(srv, active_is, 1));
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, apr_time_from_msec(100),
+                                                  &rep));
+    CU_ASSERT_EQUAL(rep.cut, 1);
+    CU_ASSERT_EQUAL(apr_atomic_read32(&endless_rv), (apr_uint32_t)STRATA_ECUT);
+    while ((rv = strata_read(c, buf, sizeof(buf), &n)) == APR_SUCCESS)
+        ;                        /* what was on its way, then the end */
+    /* wine's closesocket ignores SO_LINGER 0 (docs/net.md) */
+    if (!strata_test_on_wine())
+        ASSERT_RV(STRATA_ERESET, rv);
+    CU_ASSERT(rv == STRATA_ERESET || rv == APR_EOF);
+    strata_close(c);
+}
+
+/* Same for the idle timeout: output the peer never took is not passed
+ * off as the whole with a FIN. */
+static void server_idle_cut_with_output_pending_resets(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_tcp_server_stats_t st;
+    strata_stream_t *c;
+    char buf[65536];
+    apr_size_t n;
+    apr_status_t rv;
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = endless_writer;
+    o.executor = executor(1);
+    o.idle_timeout = apr_time_from_msec(200);
+    srv = start(&o);
+    c = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_read(c, buf, 1, &n));
+    for (i = 0; i < 500; i++) {           /* until the idle cut, <= 5 s */
+        strata_tcp_server_stats(srv, &st);
+        if (st.idle == 1)
+            break;
+        apr_sleep(apr_time_from_msec(10));
+    }
+    CU_ASSERT_EQUAL(st.idle, 1);
+    while ((rv = strata_read(c, buf, sizeof(buf), &n)) == APR_SUCCESS)
+        ;
+    if (!strata_test_on_wine())
+        ASSERT_RV(STRATA_ERESET, rv);
+    strata_close(c);
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+    CU_ASSERT_EQUAL(apr_atomic_read32(&endless_rv), (apr_uint32_t)STRATA_ECUT);
+}
+
+static volatile apr_uint32_t early_fin_got;
+
+/* Replies, half-closes (FIN) at once, then reads the client's input to
+ * its end: the FIN must reach the client while the handler still runs. */
+static apr_status_t reply_then_fin(void *baton, strata_tcp_conn_t *c,
+                                   strata_stream_t *s)
+{
+    char buf[64];
+    apr_size_t n;
+    apr_uint32_t got = 0;
+    apr_status_t rv;
+
+    if ((rv = strata_write_all(s, "reply", 5, NULL)) != APR_SUCCESS
+        || (rv = strata_shutdown_write(s)) != APR_SUCCESS)
+        return rv;
+    while ((rv = strata_read(s, buf, sizeof(buf), &n)) == APR_SUCCESS)
+        got += (apr_uint32_t)n;
+    apr_atomic_set32(&early_fin_got, got);
+    return rv == APR_EOF ? APR_SUCCESS : rv;
+}
+
+static void server_stream_handler_half_close_reaches_peer(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_stream_t *c;
+    strata_tcp_opts_t co;
+    char buf[16];
+    apr_size_t n;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = reply_then_fin;
+    o.executor = executor(1);
+    srv = start(&o);
+    memset(&co, 0, sizeof(co));
+    co.read_timeout = apr_time_from_sec(3);    /* bounded when it fails */
+    ASSERT_RV_FATAL(APR_SUCCESS, strata_tcp_connect(&c, "127.0.0.1",
+                                                    strata_tcp_server_port(srv),
+                                                    &co, strata_test_pool));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(c, buf, 5, &n));
+    CU_ASSERT(memcmp(buf, "reply", 5) == 0);
+    ASSERT_RV(APR_EOF, strata_read(c, buf, 1, &n));      /* its FIN */
+    /* The other direction is still open: the handler reads this. */
+    ASSERT_RV(APR_SUCCESS, strata_write_all(c, "more input", 10, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_shutdown_write(c));
+    CU_ASSERT(wait_stats(srv, ended_at_least, 1));
+    CU_ASSERT_EQUAL(apr_atomic_read32(&early_fin_got), 10);
+    strata_close(c);
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+}
+
+static volatile apr_uint32_t status_seen[2], status_n;
+
+/* Does no I/O on its connection: watches strata_tcp_conn_status() (up to
+ * 10 s) as a relay blocked on another socket would. */
+static apr_status_t status_watcher(void *baton, strata_tcp_conn_t *c,
+                                   strata_stream_t *s)
+{
+    apr_status_t st = APR_SUCCESS;
+    apr_uint32_t i;
+    int k;
+
+    (void)s;
+    for (k = 0; k < 1000 && (st = strata_tcp_conn_status(c)) == APR_SUCCESS;
+         k++)
+        apr_sleep(apr_time_from_msec(10));
+    i = apr_atomic_inc32(&status_n);
+    if (i < 2)
+        apr_atomic_set32(&status_seen[i], (apr_uint32_t)st);
+    return APR_SUCCESS;
+}
+
+static void server_conn_status_tells_handler_of_reset_and_cut(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_stream_t *a, *b;
+
+    CU_ASSERT_EQUAL(strata_tcp_conn_status(NULL), APR_EINVAL);
+    memset(&o, 0, sizeof(o));
+    o.on_stream = status_watcher;
+    o.executor = executor(2);
+    srv = start(&o);
+    a = client(srv, strata_test_pool);
+    b = client(srv, strata_test_pool);
+    CU_ASSERT(wait_stats(srv, active_is, 2));
+    strata_socket_abort(a);                 /* the peer resets */
+    if (!strata_test_on_wine())    /* wine: the abort may read as a FIN */
+        CU_ASSERT(wait_stats(srv, ended_at_least, 1));
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, apr_time_from_msec(100),
+                                                  NULL));
+    CU_ASSERT_EQUAL(apr_atomic_read32(&status_n), 2);
+    if (!strata_test_on_wine())
+        CU_ASSERT_EQUAL(apr_atomic_read32(&status_seen[0]),
+                        (apr_uint32_t)STRATA_ERESET);
+    CU_ASSERT_EQUAL(apr_atomic_read32(&status_seen[1]),
+                    (apr_uint32_t)STRATA_ECUT);
+    strata_close(b);
+}
+
+/* A connection waiting for a worker is not idle: its idle timer starts
+ * when its handler does. */
+static void server_idle_timer_starts_with_the_handler(void)
+{
+    strata_tcp_server_opts_t o;
+    strata_tcp_server_t *srv;
+    strata_tcp_server_stats_t st;
+    strata_stream_t *a, *b;
+    char buf[4];
+    apr_size_t n;
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    o.on_stream = echo_stream;
+    o.executor = executor(1);            /* a holds it, b waits */
+    o.idle_timeout = apr_time_from_msec(200);
+    srv = start(&o);
+    a = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_write_all(a, "a", 1, NULL));
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(a, buf, 1, &n));
+    b = client(srv, strata_test_pool);
+    ASSERT_RV(APR_SUCCESS, strata_write_all(b, "b", 1, NULL));
+    for (i = 0; i < 8; i++) {            /* 800 ms: a stays busy */
+        apr_sleep(apr_time_from_msec(100));
+        ASSERT_RV(APR_SUCCESS, strata_write_all(a, "a", 1, NULL));
+        ASSERT_RV(APR_SUCCESS, strata_read_exact(a, buf, 1, &n));
+    }
+    strata_close(a);                     /* b's handler starts now */
+    ASSERT_RV(APR_SUCCESS, strata_read_exact(b, buf, 1, &n));
+    CU_ASSERT(n == 1 && buf[0] == 'b');
+    strata_close(b);
+    CU_ASSERT(wait_stats(srv, ended_at_least, 2));
+    strata_tcp_server_stats(srv, &st);
+    CU_ASSERT_EQUAL(st.idle, 0);
+    ASSERT_RV(APR_SUCCESS, strata_tcp_server_stop(srv, 0, NULL));
+}
+
 static CU_TestInfo tests[] = {
     { "server_event_echo_many_clients", server_event_echo_many_clients },
     { "server_stream_echo_many_clients", server_stream_echo_many_clients },
@@ -950,6 +1207,18 @@ static CU_TestInfo tests[] = {
     { "server_wire_quota_ends_connection", server_wire_quota_ends_connection },
     { "server_bad_options", server_bad_options },
     { "server_no_descriptor_leak", server_no_descriptor_leak },
+    { "server_echo_event_replies_after_half_close",
+      server_echo_event_replies_after_half_close },
+    { "server_stop_cut_resets_unfinished_transfer",
+      server_stop_cut_resets_unfinished_transfer },
+    { "server_idle_cut_with_output_pending_resets",
+      server_idle_cut_with_output_pending_resets },
+    { "server_stream_handler_half_close_reaches_peer",
+      server_stream_handler_half_close_reaches_peer },
+    { "server_conn_status_tells_handler_of_reset_and_cut",
+      server_conn_status_tells_handler_of_reset_and_cut },
+    { "server_idle_timer_starts_with_the_handler",
+      server_idle_timer_starts_with_the_handler },
     CU_TEST_INFO_NULL
 };
 

@@ -241,6 +241,17 @@ STRATA_API strata_tcp_server_t *strata_tcp_conn_server(strata_tcp_conn_t *c);
 /** Non-zero once the server is stopping. */
 STRATA_API int strata_tcp_conn_stopping(strata_tcp_conn_t *c);
 
+/**
+ * Whether the server has ended the connection under its handler (any
+ * thread): APR_SUCCESS while it is open; else the error it ended with
+ * (STRATA_ECUT: cut by the stop or the idle timeout; STRATA_ERESET: reset
+ * by the peer; STRATA_EQUOTA...), which the handler's reads and writes on
+ * it give too.  For a stream handler that waits on something else (e.g.
+ * an upstream socket, with a timeout) to notice that its client is gone.
+ * APR_EINVAL for NULL.
+ */
+STRATA_API apr_status_t strata_tcp_conn_status(strata_tcp_conn_t *c);
+
 /** A pointer for the handler's own state (NULL at first). */
 STRATA_API void strata_tcp_conn_set_data(strata_tcp_conn_t *c, void *data);
 STRATA_API void *strata_tcp_conn_get_data(strata_tcp_conn_t *c);
@@ -262,6 +273,20 @@ STRATA_API apr_status_t strata_tcp_conn_attach_meter(strata_tcp_conn_t *c,
 STRATA_API void strata_tcp_conn_counts(strata_tcp_conn_t *c,
                                        strata_counts_t *wire,
                                        strata_counts_t *logical);
+
+/* ---- ready-made handlers ----------------------------------------------- */
+
+/**
+ * Event handler that sends back every byte the peer sends, in order (the
+ * baton is unused).  It consumes its input as far as the output takes it
+ * (when strata_tcp_conn_write() answers APR_EAGAIN, the rest waits in the
+ * input for EV_WRITABLE); after the peer's FIN the connection ends once
+ * everything came back.  Returns APR_SUCCESS, or the error of a write that
+ * failed otherwise (the server then ends the connection).
+ */
+STRATA_API apr_status_t strata_tcp_echo_event(void *baton,
+                                              strata_tcp_conn_t *c,
+                                              unsigned events);
 
 #ifdef __cplusplus
 }

@@ -25,7 +25,14 @@ static apr_status_t duplex_read(strata_stream_t *s, void *buf, apr_size_t len,
 static apr_status_t duplex_write(strata_stream_t *s, const void *buf,
                                  apr_size_t len, apr_size_t *n)
 {
-    return strata_write(((duplex_t *)s)->wr, buf, len, n);
+    duplex_t *d = (duplex_t *)s;
+    apr_status_t rv = strata_write(d->wr, buf, len, n);
+    apr_uint32_t k;
+
+    /* The reactor closed the output pipe's reader: say why. */
+    if (rv == STRATA_ECLOSED && (k = apr_atomic_read32(&d->c->killed)) != 0)
+        rv = (apr_status_t)k;
+    return rv;
 }
 
 static apr_status_t duplex_flush(strata_stream_t *s, int mode)
@@ -131,6 +138,10 @@ static apr_status_t stream_task(void *arg, void **result)
     apr_status_t rv;
 
     (void)result;
+    /* Waiting for a worker was not idleness: the reactor starts the idle
+     * timer now. */
+    apr_atomic_set32(&c->running, 1);
+    strata__reactor_push(c);
     rv = srv->o.on_stream(srv->o.baton, c, c->duplex);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv)) {
         apr_thread_mutex_lock(srv->lock);
@@ -266,6 +277,13 @@ strata_tcp_server_t *strata_tcp_conn_server(strata_tcp_conn_t *c)
 int strata_tcp_conn_stopping(strata_tcp_conn_t *c)
 {
     return c != NULL && apr_atomic_read32(&c->srv->stopping) != 0;
+}
+
+apr_status_t strata_tcp_conn_status(strata_tcp_conn_t *c)
+{
+    if (c == NULL)
+        return APR_EINVAL;
+    return (apr_status_t)apr_atomic_read32(&c->killed);
 }
 
 void strata_tcp_conn_set_data(strata_tcp_conn_t *c, void *data)

@@ -228,6 +228,7 @@ static void conn_kill(strata_tcp_conn_t *c, const char *how,
                       apr_status_t status)
 {
     strata__reactor_t *r = c->r;
+    int lost;
 
     if (c->dead)
         return;
@@ -236,10 +237,21 @@ static void conn_kill(strata_tcp_conn_t *c, const char *how,
     c->status = status;
     set_reg(c, 0);
     list_remove(r, c);
+    /* Unfinished: output still queued, or a stream handler still running.
+     * A clean FIN would let the peer take what it got for the whole, so
+     * the socket is reset instead (a peer that reset needs nothing). */
+    lost = !c->wr_shut && status != APR_SUCCESS && status != STRATA_ERESET
+           && (strata_pipe_length(c->out) > 0
+               || (!is_event(c) && !handler_done(c)));
+    if (status != APR_SUCCESS)
+        apr_atomic_set32(&c->killed, (apr_uint32_t)status);
     strata_pipe_close_writer(c->in, status == APR_SUCCESS ? STRATA_ECUT
                                                           : status);
     strata_pipe_close_reader(c->out);
-    strata_close(c->wire);
+    if (lost)
+        strata_socket_abort(c->wire);
+    else
+        strata_close(c->wire);
     if (is_event(c))
         c->srv->o.on_event(c->srv->o.baton, c, STRATA_TCP_EV_CLOSE);
     maybe_gone(c);
@@ -262,9 +274,17 @@ static const char *end_of(apr_status_t rv)
     return rv == STRATA_EQUOTA ? "quota" : "reset";
 }
 
+/* Finished (or nobody reads): input is dropped.  A FIN sent while the
+ * stream handler runs (wr_shut without close_req) is not that. */
 static int discarding(strata_tcp_conn_t *c)
 {
-    return c->wr_shut || c->close_req || strata_pipe_reader_closed(c->in);
+    return c->close_req || strata_pipe_reader_closed(c->in);
+}
+
+/* Our FIN is out and the connection is done: lingering. */
+static int lingering(const strata_tcp_conn_t *c)
+{
+    return c->linger_until != 0;
 }
 
 /* After our FIN, or once nobody reads: drop what still comes, counted. */
@@ -285,7 +305,7 @@ static void read_discard(strata_tcp_conn_t *c)
             return;
         c->in_eof = 1;
         strata_pipe_close_writer(c->in, rv);
-        if (c->wr_shut)
+        if (lingering(c))
             conn_finish(c);   /* FIN both ways (or a reset after ours) */
         else if (!APR_STATUS_IS_EOF(rv))
             conn_kill(c, end_of(rv), rv);
@@ -386,6 +406,11 @@ static void service(strata_tcp_conn_t *c)
         maybe_gone(c);
         return;
     }
+    if (!is_event(c) && !c->running_seen
+        && apr_atomic_read32(&c->running)) {
+        c->running_seen = 1;
+        c->last = apr_time_now();
+    }
     if (!is_event(c) && handler_done(c))
         c->close_req = 1;
     for (;;) {
@@ -410,9 +435,13 @@ static void service(strata_tcp_conn_t *c)
     if (!out_done && c->close_req && !blocked
         && strata_pipe_length(c->out) == 0)
         out_done = 1;             /* event handler: nothing left to send */
-    if (out_done && c->close_req && !c->wr_shut) {
+    /* A stream handler that shut its write side gets its FIN out now,
+     * while it may still read. */
+    if (out_done && !c->wr_shut) {
         strata_shutdown_write(c->wire);
         c->wr_shut = 1;
+    }
+    if (out_done && c->close_req && c->linger_until == 0) {
         if (c->in_eof) {
             conn_finish(c);
             return;
@@ -480,9 +509,10 @@ static void timers(strata__reactor_t *r, apr_time_t now)
 
     for (c = r->lru_head; c != NULL; c = next) {
         next = c->next;
-        if (c->wr_shut && now >= c->linger_until)
+        if (lingering(c) && now >= c->linger_until)
             conn_finish(c);
-        else if (idle > 0 && now - c->last >= idle) {
+        else if (idle > 0 && now - c->last >= idle
+                 && (is_event(c) || c->running_seen)) {
             strata__server_log(r->srv, c, "idle timeout", STRATA_ECUT);
             conn_kill(c, "idle", STRATA_ECUT);
         }
@@ -519,7 +549,7 @@ static void on_cutting(strata__reactor_t *r)
     r->cut_seen = 1;
     for (c = r->lru_head; c != NULL; c = next) {
         next = c->next;
-        if (c->wr_shut)
+        if (lingering(c))
             conn_finish(c);       /* its output was all sent */
         else
             conn_kill(c, "cut", STRATA_ECUT);
@@ -546,6 +576,8 @@ static void check_flags(strata__reactor_t *r)
 
 static apr_interval_time_t poll_timeout(strata__reactor_t *r)
 {
+    if (r->accept_retry != 0)
+        return TIMER_TICK;
     if (r->lru_head != NULL
         && (r->srv->o.idle_timeout > 0 || r->stop_seen))
         return TIMER_TICK;
@@ -588,6 +620,8 @@ void *APR_THREAD_FUNC strata__reactor_main(apr_thread_t *t, void *data)
             }
         }
         now = apr_time_now();
+        if (r->accept_retry != 0)
+            strata__server_accept_retry(r->srv, now);
         if (now >= next_tick) {
             timers(r, now);
             next_tick = now + TIMER_TICK;

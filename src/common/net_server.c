@@ -9,6 +9,12 @@
 #include <string.h>
 
 #define ACCEPTS_PER_WAKEUP 64
+/* Free memory the server's allocator keeps for new connections' pools. */
+#define SERVER_MAX_FREE (4u * 1024 * 1024)
+/* After an accept failed for want of descriptors or memory, the listener
+ * leaves the pollset this long: the pending connection stays in the
+ * backlog and would wake the reactor again at once. */
+#define ACCEPT_BACKOFF apr_time_from_msec(100)
 
 /* ---- logging and counting ---------------------------------------------------- */
 
@@ -128,6 +134,35 @@ static void accept_one(strata_tcp_server_t *srv, apr_pool_t *cp,
     strata__reactor_push(c);
 }
 
+/* Out of descriptors (EMFILE, ENFILE) or memory: stop polling the
+ * listener for a while instead of spinning on it; logged once per run of
+ * failures. */
+static void accept_backoff(strata_tcp_server_t *srv, apr_status_t rv)
+{
+    strata__reactor_t *r0 = &srv->reactors[0];
+
+    if (!r0->accept_logged)
+        strata__server_log(srv, NULL, "accept (pausing accepts)", rv);
+    r0->accept_logged = 1;
+    if (r0->listening)
+        apr_pollset_remove(r0->ps, &srv->lpfd);
+    r0->listening = 0;
+    r0->accept_retry = apr_time_now() + ACCEPT_BACKOFF;
+}
+
+void strata__server_accept_retry(strata_tcp_server_t *srv, apr_time_t now)
+{
+    strata__reactor_t *r0 = &srv->reactors[0];
+
+    if (r0->accept_retry == 0 || now < r0->accept_retry)
+        return;
+    r0->accept_retry = 0;
+    if (!r0->listening && srv->lsn != NULL
+        && !apr_atomic_read32(&srv->stopping)
+        && apr_pollset_add(r0->ps, &srv->lpfd) == APR_SUCCESS)
+        r0->listening = 1;
+}
+
 void strata__server_accept(strata_tcp_server_t *srv)
 {
     strata__reactor_t *r0 = &srv->reactors[0];
@@ -150,10 +185,13 @@ void strata__server_accept(strata_tcp_server_t *srv)
         rv = apr_socket_accept(&sock, srv->lsn, cp);
         if (rv != APR_SUCCESS) {
             apr_pool_destroy(cp);
-            if (!APR_STATUS_IS_EAGAIN(rv) && !APR_STATUS_IS_EINTR(rv))
-                strata__server_log(srv, NULL, "accept", rv);
+            if (APR_STATUS_IS_ECONNABORTED(rv) || APR_STATUS_IS_EINTR(rv))
+                continue;        /* that client gave up: the next one */
+            if (!APR_STATUS_IS_EAGAIN(rv))
+                accept_backoff(srv, rv);
             return;
         }
+        r0->accept_logged = 0;
         accept_one(srv, cp, sock);
     }
 }
@@ -176,6 +214,8 @@ static apr_status_t make_pool(apr_pool_t **out)
         return rv;
     }
     apr_allocator_owner_set(a, p);
+    /* Connection pools come and go: past a burst, give memory back. */
+    apr_allocator_max_free_set(a, SERVER_MAX_FREE);
     if ((rv = apr_thread_mutex_create(&m, APR_THREAD_MUTEX_DEFAULT, p))
             != APR_SUCCESS) {
         apr_pool_destroy(p);

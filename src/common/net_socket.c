@@ -224,17 +224,18 @@ static apr_status_t connect_one(apr_socket_t **out, apr_sockaddr_t *sa,
     return APR_SUCCESS;
 }
 
-apr_status_t strata_tcp_connect(strata_stream_t **out, const char *host,
-                                apr_port_t port, const strata_tcp_opts_t *opts,
-                                apr_pool_t *pool)
+apr_status_t strata__tcp_connect_addrs(strata_stream_t **out,
+                                      apr_sockaddr_t *list,
+                                      const strata_tcp_opts_t *opts,
+                                      apr_pool_t *pool)
 {
     strata_tcp_opts_t o;
-    apr_sockaddr_t *list, *sa;
+    apr_sockaddr_t *sa;
     apr_socket_t *sock = NULL;
     apr_time_t deadline = 0;
     apr_status_t rv;
 
-    if (out == NULL || host == NULL || pool == NULL)
+    if (out == NULL || list == NULL || pool == NULL)
         return APR_EINVAL;
     *out = NULL;
     memset(&o, 0, sizeof(o));
@@ -242,9 +243,6 @@ apr_status_t strata_tcp_connect(strata_stream_t **out, const char *host,
         o = *opts;
     if (o.connect_timeout > 0)
         deadline = apr_time_now() + o.connect_timeout;
-    rv = apr_sockaddr_info_get(&list, host, o.family, port, 0, pool);
-    if (rv != APR_SUCCESS)
-        return rv;
     rv = APR_EGENERAL;
     for (sa = list; sa != NULL; sa = sa->next) {
         if ((rv = connect_one(&sock, sa, &o, deadline, pool)) == APR_SUCCESS)
@@ -265,6 +263,25 @@ apr_status_t strata_tcp_connect(strata_stream_t **out, const char *host,
         *out = NULL;
     }
     return rv;
+}
+
+apr_status_t strata_tcp_connect(strata_stream_t **out, const char *host,
+                                apr_port_t port, const strata_tcp_opts_t *opts,
+                                apr_pool_t *pool)
+{
+    apr_sockaddr_t *list;
+    apr_status_t rv;
+
+    if (out == NULL || host == NULL || pool == NULL)
+        return APR_EINVAL;
+    *out = NULL;
+    rv = apr_sockaddr_info_get(&list, host, opts != NULL ? opts->family
+                                                         : APR_UNSPEC,
+                               port, 0, pool);
+    if (rv != APR_SUCCESS)
+        return rv;
+    /* Every address in the resolver's order, within one connect_timeout. */
+    return strata__tcp_connect_addrs(out, list, opts, pool);
 }
 
 /* ---- socket calls ----------------------------------------------------- */

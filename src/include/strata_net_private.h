@@ -25,6 +25,13 @@ apr_socket_t *strata__socket_raw(strata_stream_t *s);
 apr_status_t strata__socket_sendv(strata_stream_t *s, const strata__iov_t *iov,
                                   int niov, apr_size_t *n);
 
+/* strata_tcp_connect() after the name lookup: try each address of @list
+ * in order (a seam for tests: a list mixing families, one refusing). */
+apr_status_t strata__tcp_connect_addrs(strata_stream_t **out,
+                                      apr_sockaddr_t *list,
+                                      const strata_tcp_opts_t *opts,
+                                      apr_pool_t *pool);
+
 typedef struct strata__reactor_t strata__reactor_t;
 
 /* Connection.  (R) fields belong to its reactor thread; (A) are atomics
@@ -56,8 +63,13 @@ struct strata_tcp_conn_t {
     int dead;                        /* socket closed (R) */
     int buried;                      /* in r->grave (R) */
     int handler_started;             /* stream handler queued (set before) */
+    volatile apr_uint32_t running;   /* (A) its worker has begun */
+    int running_seen;                /* the reactor knows: idle timer on (R) */
     int handler_done;                /* stream handler returned (r->qlock) */
     apr_status_t handler_rv;         /* its status (r->qlock) */
+    /* (A) the error the server ended the connection with (STRATA_ECUT,
+     * STRATA_ERESET...), 0: none; a stream handler's writes report it */
+    volatile apr_uint32_t killed;
     const char *how;
     apr_status_t status;
     /* event handlers' logical counts and meters (R) */
@@ -81,6 +93,10 @@ struct strata__reactor_t {
     strata_tcp_conn_t *grave;            /* dead, to free (R), by next */
     int stop_seen, cut_seen;             /* (R) */
     int listening;                       /* listener registered (R, #0) */
+    /* accept failed (descriptors, memory): listener out of the pollset
+     * until then, 0: not backing off (R, #0) */
+    apr_time_t accept_retry;
+    int accept_logged;                   /* that failure was logged (R, #0) */
 };
 
 struct strata_tcp_server_t {
@@ -131,6 +147,8 @@ void strata__server_log(strata_tcp_server_t *srv, strata_tcp_conn_t *c,
                         const char *what, apr_status_t rv);
 /* Accept what is waiting on the listener (reactor 0). */
 void strata__server_accept(strata_tcp_server_t *srv);
+/* Reactor 0: listen again once an accept failure's back-off is over. */
+void strata__server_accept_retry(strata_tcp_server_t *srv, apr_time_t now);
 /* A connection is gone: count it, report it, free it. */
 void strata__server_conn_gone(strata_tcp_conn_t *c);
 

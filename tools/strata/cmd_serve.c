@@ -5,9 +5,11 @@
  * SIGTERM.
  */
 #include "tool.h"
+#include "serve_http.h"
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 #include <apr_thread_mutex.h>
+#include <apr_atomic.h>
 #include <signal.h>
 #include <string.h>
 #include <stdlib.h>
@@ -35,9 +37,11 @@ static const tool_option_t serve_options[] = {
     { "max-conns", SERVE_OPT_MAXCONNS, "N",
       "at most N connections at once; more wait (default 10000)" },
     { "idle-timeout", SERVE_OPT_IDLE, "SECONDS",
-      "close connections idle this long (default: never)" },
+      "close connections idle this long (default: never; for --metrics\n"
+      "clients, and their request heads, 10)" },
     { "workers", SERVE_OPT_WORKERS, "N",
-      "worker threads for --forward and --file (default 32)" },
+      "worker threads for --forward, one per relayed connection; more\n"
+      "clients wait for one, in order (default 32)" },
     { "help",    'h', NULL, "show this help and exit" },
     { "version", 'V', NULL, "show the version and exit" },
     { NULL, 0, NULL, NULL }
@@ -57,6 +61,7 @@ typedef struct serve_t {
     apr_file_t *logf;
     apr_thread_mutex_t *loglock;
     strata_tcp_server_t *srv, *msrv;
+    serve_http_t http;
 } serve_t;
 
 static volatile sig_atomic_t serve_signalled;
@@ -129,29 +134,7 @@ static void serve_on_finish(void *baton, const strata_tcp_conn_info_t *info)
     apr_thread_mutex_unlock(sv->loglock);
 }
 
-/* ---- echo and discard (event handlers) ------------------------------------ */
-
-static apr_status_t serve_echo(void *baton, strata_tcp_conn_t *c, unsigned ev)
-{
-    strata_pipe_t *in = strata_tcp_conn_in(c);
-    strata_pipe_iovec_t v[8];
-    apr_size_t cnt, total, i, done = 0;
-    apr_status_t rv;
-
-    if (ev & STRATA_TCP_EV_CLOSE)
-        return APR_SUCCESS;
-    rv = strata_pipe_segments(in, v, 8, &cnt, &total);
-    if (rv != APR_SUCCESS && rv != STRATA_ETRUNCATED)
-        return APR_SUCCESS;
-    for (i = 0; i < cnt; i++) {
-        if ((rv = strata_tcp_conn_write(c, v[i].base, v[i].len))
-                != APR_SUCCESS)
-            break;
-        done += v[i].len;
-    }
-    strata_pipe_advance(in, done, done);
-    return rv == APR_EAGAIN || rv == STRATA_ECLOSED ? APR_SUCCESS : rv;
-}
+/* ---- discard (an event handler; echo is strata_tcp_echo_event) ------- */
 
 static apr_status_t serve_discard(void *baton, strata_tcp_conn_t *c,
                                   unsigned ev)
@@ -164,41 +147,158 @@ static apr_status_t serve_discard(void *baton, strata_tcp_conn_t *c,
     return APR_SUCCESS;
 }
 
-/* ---- file and forward (stream handlers) -------------------------------------- */
+/* ---- file (an event handler) and forward (a stream handler) ---------------- */
 
-static apr_status_t serve_file(void *baton, strata_tcp_conn_t *c,
-                               strata_stream_t *s)
+/* --file: an event handler, so a slow client holds no thread.  Each call
+ * queues 16 KiB file chunks until the output is full (APR_EAGAIN:
+ * EV_WRITABLE brings it back, also after the client's FIN) or the file
+ * ends.  Its output bound is 64 KiB: the kernel's buffers hold the rest,
+ * and a thousand stalled clients cost ~80 MB, not 320. */
+#define SERVE_FILE_CHUNK 16384
+
+typedef struct file_conn_t {
+    strata_stream_t *f;          /* NULL once sent */
+    char *buf;
+    apr_size_t len;              /* read from f, not yet queued */
+} file_conn_t;
+
+static apr_status_t serve_file(void *baton, strata_tcp_conn_t *c, unsigned ev)
 {
     serve_t *sv = baton;
-    strata_stream_t *f;
+    file_conn_t *fc = strata_tcp_conn_get_data(c);
+    strata_pipe_t *in = strata_tcp_conn_in(c);
+    apr_pool_t *pool = strata_tcp_conn_pool(c);
+    apr_size_t n = strata_pipe_length(in);
     apr_status_t rv;
 
-    rv = strata_file_open(&f, sv->file, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT,
-                          0, strata_tcp_conn_pool(c));
-    if (rv != APR_SUCCESS)
-        return rv;
-    rv = strata_copy(f, s, NULL, NULL);
-    strata_close(f);
+    if (ev & STRATA_TCP_EV_CLOSE)
+        return APR_SUCCESS;      /* the file closes with the pool */
+    if (n > 0)
+        strata_pipe_advance(in, n, n);       /* what clients send: dropped */
+    if (fc == NULL) {
+        fc = apr_pcalloc(pool, sizeof(*fc));
+        fc->buf = apr_palloc(pool, SERVE_FILE_CHUNK);
+        strata_tcp_conn_set_data(c, fc);
+        if ((rv = strata_file_open(&fc->f, sv->file, APR_FOPEN_READ,
+                                   APR_FPROT_OS_DEFAULT, 0, pool))
+                != APR_SUCCESS) {
+            fc->f = NULL;
+            return rv;
+        }
+    }
+    while (fc->f != NULL) {
+        if (fc->len == 0) {
+            rv = strata_read(fc->f, fc->buf, SERVE_FILE_CHUNK, &fc->len);
+            if (rv == APR_EOF) {
+                strata_close(fc->f);
+                fc->f = NULL;
+                return strata_tcp_conn_close(c);   /* sent, then FIN */
+            }
+            if (rv != APR_SUCCESS)
+                return rv;
+        }
+        rv = strata_tcp_conn_write(c, fc->buf, fc->len);
+        if (rv == APR_EAGAIN || rv == STRATA_ECLOSED)
+            return APR_SUCCESS;
+        if (rv != APR_SUCCESS)
+            return rv;
+        fc->len = 0;
+    }
+    return APR_SUCCESS;
+}
+
+/* --forward: two pumps, client -> upstream on the worker, upstream ->
+ * client on a thread of their own.  The upstream socket has short
+ * timeouts so that a pump blocked on it looks up now and then whether the
+ * relay is over (the other pump failed, or the server cut the client);
+ * a silent upstream cannot hold a stop up. */
+#define SERVE_FWD_TICK apr_time_from_msec(200)
+#define SERVE_FWD_BUF 16384
+
+typedef struct relay_t {
+    strata_tcp_conn_t *c;
+    strata_stream_t *client, *up;
+    volatile apr_uint32_t over;  /* a pump failed: the other one stops */
+    apr_status_t down_rv;
+} relay_t;
+
+static int relay_over(relay_t *r)
+{
+    return apr_atomic_read32(&r->over) != 0
+           || strata_tcp_conn_status(r->c) != APR_SUCCESS;
+}
+
+/* Read from the upstream, waiting in ticks. */
+static apr_status_t relay_read_up(relay_t *r, char *buf, apr_size_t *n)
+{
+    apr_status_t rv;
+
+    while ((rv = strata_read(r->up, buf, SERVE_FWD_BUF, n)) == APR_TIMEUP)
+        if (relay_over(r))
+            return STRATA_ECUT;
     return rv;
 }
 
-typedef struct pump_t {
-    strata_stream_t *from, *to;
-    apr_status_t rv;
-} pump_t;
-
-/* Copy one direction to its end, then pass the end on (FIN). */
-static void pump(pump_t *p)
+/* Write all of @a buf to the upstream, waiting in ticks (a timed-out
+ * send moved nothing: it is tried again). */
+static apr_status_t relay_write_up(relay_t *r, const char *buf, apr_size_t len)
 {
-    p->rv = strata_copy(p->from, p->to, NULL, NULL);
-    strata_shutdown_write(p->to);
+    apr_size_t n;
+    apr_status_t rv;
+
+    while (len > 0) {
+        rv = strata_write(r->up, buf, len, &n);
+        if (rv == APR_TIMEUP) {
+            if (relay_over(r))
+                return STRATA_ECUT;
+            continue;
+        }
+        if (rv != APR_SUCCESS)
+            return rv;
+        buf += n;
+        len -= n;
+    }
+    return APR_SUCCESS;
 }
 
-static void *APR_THREAD_FUNC serve_pump_thread(apr_thread_t *t, void *arg)
+/* Upstream -> client, then the upstream's end (FIN) on to the client. */
+static void *APR_THREAD_FUNC serve_down_thread(apr_thread_t *t, void *arg)
 {
-    pump(arg);
+    relay_t *r = arg;
+    char buf[SERVE_FWD_BUF];
+    apr_size_t n;
+    apr_status_t rv;
+
+    while ((rv = relay_read_up(r, buf, &n)) == APR_SUCCESS
+           && (rv = strata_write_all(r->client, buf, n, NULL)) == APR_SUCCESS)
+        ;
+    if (rv == APR_EOF) {
+        rv = APR_SUCCESS;
+        strata_shutdown_write(r->client);
+    } else {
+        apr_atomic_set32(&r->over, 1);
+    }
+    r->down_rv = rv;
     apr_thread_exit(t, APR_SUCCESS);
     return NULL;
+}
+
+/* Client -> upstream, then the client's end (FIN) on to the upstream. */
+static apr_status_t serve_up(relay_t *r)
+{
+    char buf[SERVE_FWD_BUF];
+    apr_size_t n;
+    apr_status_t rv;
+
+    while ((rv = strata_read(r->client, buf, sizeof(buf), &n)) == APR_SUCCESS
+           && (rv = relay_write_up(r, buf, n)) == APR_SUCCESS)
+        ;
+    if (rv == APR_EOF) {
+        strata_shutdown_write(r->up);
+        return APR_SUCCESS;
+    }
+    apr_atomic_set32(&r->over, 1);
+    return rv;
 }
 
 static apr_status_t serve_forward(void *baton, strata_tcp_conn_t *c,
@@ -207,31 +307,33 @@ static apr_status_t serve_forward(void *baton, strata_tcp_conn_t *c,
     serve_t *sv = baton;
     apr_pool_t *pool = strata_tcp_conn_pool(c);
     strata_tcp_opts_t o;
-    strata_stream_t *up;
+    relay_t *r;
     apr_thread_t *th;
-    pump_t down, upward;
     apr_status_t rv, trv;
 
     memset(&o, 0, sizeof(o));
     o.connect_timeout = apr_time_from_sec(10);
-    rv = strata_tcp_connect(&up, sv->fwd_host, sv->fwd_port, &o, pool);
+    o.read_timeout = SERVE_FWD_TICK;
+    o.write_timeout = SERVE_FWD_TICK;
+    r = apr_pcalloc(pool, sizeof(*r));
+    r->c = c;
+    r->client = s;
+    rv = strata_tcp_connect(&r->up, sv->fwd_host, sv->fwd_port, &o, pool);
     if (rv != APR_SUCCESS)
         return rv;
-    down.from = up;
-    down.to = s;
-    upward.from = s;
-    upward.to = up;
-    if ((rv = apr_thread_create(&th, NULL, serve_pump_thread, &down, pool))
+    if ((rv = apr_thread_create(&th, NULL, serve_down_thread, r, pool))
             != APR_SUCCESS) {
-        strata_close(up);
+        strata_close(r->up);
         return rv;
     }
-    pump(&upward);
+    rv = serve_up(r);
     apr_thread_join(&trv, th);
-    strata_close(up);
-    if (upward.rv != APR_SUCCESS)
-        return upward.rv;
-    return down.rv;
+    strata_close(r->up);
+    /* A pump that stopped because the other failed reports STRATA_ECUT;
+     * the first real failure is the one to report. */
+    if (rv != APR_SUCCESS && !(rv == STRATA_ECUT && r->down_rv != APR_SUCCESS))
+        return rv;
+    return r->down_rv;
 }
 
 /* ---- metrics ------------------------------------------------------------------ */
@@ -275,50 +377,9 @@ static apr_status_t serve_metrics_body(serve_t *sv, strata_stream_t *m)
     return strata_meter_write_prometheus(m, meters, 2, "strata_serve");
 }
 
-/* One HTTP/1.0-style exchange: read the request head, answer, close. */
-static apr_status_t serve_http(void *baton, strata_tcp_conn_t *c, unsigned ev)
+static apr_status_t serve_metrics_http(void *baton, strata_stream_t *m)
 {
-    serve_t *sv = baton;
-    strata_pipe_t *in = strata_tcp_conn_in(c);
-    strata_stream_t *m;
-    char req[2048], head[256];
-    const void *body;
-    apr_size_t n, len;
-    apr_status_t rv;
-    int ok;
-
-    if (ev & STRATA_TCP_EV_CLOSE)
-        return APR_SUCCESS;
-    rv = strata_pipe_read_until(in, "\r\n\r\n", 4, STRATA_PIPE_KEEP_DELIM,
-                                req, sizeof(req) - 1, &n);
-    if (rv == APR_EAGAIN)
-        return APR_SUCCESS;      /* the head is not complete yet */
-    if (rv != APR_SUCCESS) {
-        strata_tcp_conn_close(c);
-        return APR_SUCCESS;
-    }
-    req[n] = '\0';
-    ok = strncmp(req, "GET /metrics ", 13) == 0
-         || strncmp(req, "GET /metrics\r", 13) == 0;
-    if ((rv = strata_memory_create(&m, 0, strata_tcp_conn_pool(c)))
-            != APR_SUCCESS)
-        return rv;
-    if (ok)
-        serve_metrics_body(sv, m);
-    else
-        strata_write_all(m, "not found\n", 10, NULL);
-    strata_memory_contents(m, &body, &len);
-    apr_snprintf(head, sizeof(head),
-                 "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
-                 "Content-Length: %" APR_SIZE_T_FMT "\r\nConnection: close\r\n\r\n",
-                 ok ? "200 OK" : "404 Not Found",
-                 ok ? "text/plain; version=0.0.4; charset=utf-8"
-                    : "text/plain; charset=utf-8", len);
-    strata_tcp_conn_write(c, head, strlen(head));
-    strata_tcp_conn_write(c, body, len);
-    strata_close(m);
-    strata_tcp_conn_close(c);
-    return APR_SUCCESS;
+    return serve_metrics_body(baton, m);
 }
 
 /* ---- the command ----------------------------------------------------------------- */
@@ -410,7 +471,7 @@ static int serve_start(serve_t *sv, strata_tcp_server_t **out,
         return TOOL_EXIT_FAIL;
     }
     apr_file_printf(ctx->err, "strata serve: %s on %s:%u\n",
-                    so->on_event == serve_http ? "metrics" : "listening",
+                    so->on_event == serve_http_event ? "metrics" : "listening",
                     host != NULL ? host : "*",
                     (unsigned)strata_tcp_server_port(*out));
     return 0;
@@ -445,15 +506,32 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
     so.on_finish = serve_on_finish;
     so.log = ctx->err;
     tool_signals_hold(1);   /* reactors and workers never take them */
-    if (sv.mode == MODE_ECHO || sv.mode == MODE_DISCARD) {
-        so.on_event = sv.mode == MODE_ECHO ? serve_echo : serve_discard;
+    if (sv.mode == MODE_FILE) {
+        strata_stream_t *f;
+
+        /* Refuse a file that cannot be read now rather than fail every
+         * connection. */
+        if ((rv = strata_file_open(&f, sv.file, APR_FOPEN_READ,
+                                   APR_FPROT_OS_DEFAULT, 0, ctx->pool))
+                != APR_SUCCESS) {
+            tool_error(ctx, "cannot open '%s': %s", sv.file,
+                       tool_strerror(rv, ctx->pool));
+            return TOOL_EXIT_FAIL;
+        }
+        strata_close(f);
+    }
+    if (sv.mode == MODE_FILE)    /* per client: the kernel's buffers do */
+        so.out_limit = 4 * SERVE_FILE_CHUNK;        /* the rest */
+    if (sv.mode != MODE_FORWARD) {
+        so.on_event = sv.mode == MODE_ECHO ? strata_tcp_echo_event
+                      : sv.mode == MODE_FILE ? serve_file : serve_discard;
     } else {
         if ((rv = strata_executor_create(&ex, sv.workers, ctx->pool))
                 != APR_SUCCESS) {
             tool_error(ctx, "cannot start workers: %s", tool_strerror(rv, ctx->pool));
             return TOOL_EXIT_FAIL;
         }
-        so.on_stream = sv.mode == MODE_FILE ? serve_file : serve_forward;
+        so.on_stream = serve_forward;
         so.executor = ex;
     }
     if ((rc = serve_start(&sv, &sv.srv, sv.listen, &so)) != 0)
@@ -462,10 +540,17 @@ int tool_cmd_serve(tool_ctx_t *ctx, int argc, const char *const *argv)
         strata_tcp_server_opts_t mo;
 
         memset(&mo, 0, sizeof(mo));
-        mo.on_event = serve_http;
-        mo.baton = &sv;
+        sv.http.path = "/metrics";
+        sv.http.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        sv.http.body = serve_metrics_http;
+        sv.http.baton = &sv;
+        /* --idle-timeout bounds the metrics clients too (10 s without). */
+        sv.http.head_timeout = so.idle_timeout > 0 ? so.idle_timeout
+                                                   : apr_time_from_sec(10);
+        mo.on_event = serve_http_event;
+        mo.baton = &sv.http;
         mo.reactors = 1;
-        mo.idle_timeout = apr_time_from_sec(10);
+        mo.idle_timeout = sv.http.head_timeout;
         if ((rc = serve_start(&sv, &sv.msrv, sv.metrics, &mo)) != 0) {
             strata_tcp_server_stop(sv.srv, 0, NULL);
             return rc;
