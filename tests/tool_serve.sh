@@ -6,27 +6,11 @@
 # metrics checks need python3 / curl (skipped without); promtool (Debian
 # package prometheus) checks the metrics format when installed.
 
-S=${1:?usage: sh tool_serve.sh PATH-TO-STRATA}
-case $S in /*) ;; *) S=$(pwd)/$S ;; esac
-[ -x "$S" ] || { echo "not executable: $S"; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tool_serve.XXXXXX") || exit 1
+. "$(dirname "$0")/support/tool_lib.sh"
+tool_setup tool_serve "$@"
 pids=""
-cleanup() {
+tool_cleanup_hook() {
     for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-cd "$tmp" || exit 1
-
-failures=0
-ok()   { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-skip() { echo "skip - $1"; }
-check() {
-    name=$1; shift
-    if "$@"; then ok "$name"; else fail "$name"; fi
 }
 
 # start NAME ARGS...: run `strata serve ARGS` in the background, wait for
@@ -175,5 +159,4 @@ pids=""
 check "bad usage: exit 2" sh -c "'$S' serve --echo > /dev/null 2>&1; [ \$? -eq 2 ]"
 check "bad address: exit 2" sh -c "'$S' serve --listen nowhere --echo > /dev/null 2>&1; [ \$? -eq 2 ]"
 
-echo "$failures failure(s)"
-[ $failures -eq 0 ]
+tool_finish

@@ -9,35 +9,20 @@
 # STRATA_TEST_SCALE (percent, default 100) scales the connection counts.
 # Each check is bounded to a few seconds.
 
-S=${1:?usage: sh tool_serve_load.sh PATH-TO-STRATA}
-case $S in /*) ;; *) S=$(pwd)/$S ;; esac
-[ -x "$S" ] || { echo "not executable: $S"; exit 1; }
-case $S in *.exe) echo "skip - Windows build (wine): POSIX peers only"; exit 0 ;; esac
+case ${1:-} in *.exe) echo "skip - Windows build (wine): POSIX peers only"; exit 0 ;; esac
 command -v python3 >/dev/null 2>&1 || { echo "skip - no python3"; exit 0; }
+. "$(dirname "$0")/support/tool_lib.sh"
+tool_setup tool_serve_load "$@"
+pids=""
+tool_cleanup_hook() {
+    for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+    [ -z "$KEEP_TMP" ] || { echo "kept $tmp"; tmp=/nonexistent; }
+}
 SCALE=${STRATA_TEST_SCALE:-100}
 # Sanitizer builds: their shadow memory makes RSS figures meaningless.
 SANITIZED=0
 grep -q -a -e __tsan_init -e __asan_init -e __msan_init "$S" && SANITIZED=1
 export SANITIZED
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tool_serve_load.XXXXXX") || exit 1
-pids=""
-cleanup() {
-    for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-    [ -n "$KEEP_TMP" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-cd "$tmp" || exit 1
-
-failures=0
-ok()   { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-skip() { echo "skip - $1"; }
-check() {
-    name=$1; shift
-    if "$@"; then ok "$name"; else fail "$name"; fi
-}
 
 # start NAME ARGS...: `strata serve ARGS` in the background; sets $port,
 # $mport (with --metrics) and $pid.  ulimit in $ULIMIT_N if set.
@@ -564,5 +549,4 @@ check "grace: exit 0" [ $rc -eq 0 ]
 check "grace: one record closed, one cut" sh -c "grep -c '\"end\":\"closed\"' files.log | grep -qx 1 && grep -c '\"end\":\"cut\"' files.log | grep -qx 1"
 check "grace: report on stderr" grep -q 'stopped: 2 open, 1 finished, 1 cut' files.err
 
-echo "$failures failure(s)"
-[ $failures -eq 0 ]
+tool_finish
