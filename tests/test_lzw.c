@@ -88,24 +88,6 @@ static apr_size_t plain_sample(char *buf)
     return n + 40;
 }
 
-static apr_status_t lzw_decode(const void *z, apr_size_t zlen,
-                               strata_codec_t codec, apr_size_t chunk,
-                               char **out, apr_size_t *len)
-{
-    strata_stream_t *mem, *d;
-    apr_status_t rv;
-
-    if ((rv = strata_memory_create_from(&mem, z, zlen, 0, STRATA_MEMORY_COPY,
-                                        strata_test_pool)) != APR_SUCCESS)
-        return rv;
-    if ((rv = strata_decompress_reader(&d, mem, codec, NULL, STRATA_OWN_INNER,
-                                       strata_test_pool)) != APR_SUCCESS)
-        return rv;
-    rv = strata_test_read_all(d, chunk, strata_test_pool, out, len);
-    strata_close(d);
-    return rv;
-}
-
 static void lzw_sample_decodes(void)
 {
     char want[1024], *out;
@@ -114,12 +96,12 @@ static void lzw_sample_decodes(void)
     int i;
 
     for (i = 0; i < 3; i++) {
-        ASSERT_RV(APR_SUCCESS, lzw_decode(sample_z, sizeof(sample_z),
+        ASSERT_RV(APR_SUCCESS, strata_test_decode(sample_z, sizeof(sample_z),
                                           STRATA_CODEC_LZW, chunks[i], &out,
                                           &len));
         CU_ASSERT(len == wlen && memcmp(out, want, wlen) == 0);
     }
-    ASSERT_RV(APR_SUCCESS, lzw_decode(sample_z, sizeof(sample_z),
+    ASSERT_RV(APR_SUCCESS, strata_test_decode(sample_z, sizeof(sample_z),
                                       STRATA_CODEC_AUTO, 64, &out, &len));
     CU_ASSERT(len == wlen && memcmp(out, want, wlen) == 0);
 }
@@ -139,7 +121,7 @@ static void lzw_gzip_helin_case(void)
     char *out;
     apr_size_t len;
 
-    ASSERT_RV(APR_SUCCESS, lzw_decode(z, sizeof(z), STRATA_CODEC_AUTO, 16,
+    ASSERT_RV(APR_SUCCESS, strata_test_decode(z, sizeof(z), STRATA_CODEC_AUTO, 16,
                                       &out, &len));
     CU_ASSERT(len == 2 && out[0] == 0 && out[1] == 0);
 }
@@ -153,7 +135,7 @@ static void lzw_kwkwk(void)
     char *out;
     apr_size_t len;
 
-    ASSERT_RV(APR_SUCCESS, lzw_decode(z, sizeof(z), STRATA_CODEC_LZW, 3,
+    ASSERT_RV(APR_SUCCESS, strata_test_decode(z, sizeof(z), STRATA_CODEC_LZW, 3,
                                       &out, &len));
     CU_ASSERT(len == 4 && memcmp(out, "aaaa", 4) == 0);
 }
@@ -167,16 +149,16 @@ static void lzw_corrupt_and_cut(void)
     char *out;
     apr_size_t len;
 
-    ASSERT_RV(STRATA_EBADDATA, lzw_decode(bad1, sizeof(bad1), STRATA_CODEC_LZW,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(bad1, sizeof(bad1), STRATA_CODEC_LZW,
                                           16, &out, &len));
-    ASSERT_RV(STRATA_EBADDATA, lzw_decode(bad2, sizeof(bad2), STRATA_CODEC_LZW,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(bad2, sizeof(bad2), STRATA_CODEC_LZW,
                                           16, &out, &len));
-    ASSERT_RV(STRATA_EBADDATA, lzw_decode(wide, sizeof(wide), STRATA_CODEC_LZW,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(wide, sizeof(wide), STRATA_CODEC_LZW,
                                           16, &out, &len));   /* 17 bits */
-    ASSERT_RV(STRATA_ETRUNCATED, lzw_decode(sample_z, 2, STRATA_CODEC_LZW, 16,
+    ASSERT_RV(STRATA_ETRUNCATED, strata_test_decode(sample_z, 2, STRATA_CODEC_LZW, 16,
                                             &out, &len));
     /* cut inside the codes: what came before, no error (as gzip) */
-    ASSERT_RV(APR_SUCCESS, lzw_decode(sample_z, 40, STRATA_CODEC_LZW, 16,
+    ASSERT_RV(APR_SUCCESS, strata_test_decode(sample_z, 40, STRATA_CODEC_LZW, 16,
                                       &out, &len));
     CU_ASSERT(len > 0 && memcmp(out, "TOBEORNOT", 9) == 0);
 }

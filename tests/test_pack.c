@@ -11,31 +11,13 @@
 static const unsigned char banana[] = { 0x1f, 0x1e, 0x00, 0x00, 0x00, 0x06,
     0x03, 0x01, 0x01, 0x00, 0x61, 0x6e, 0x62, 0x16, 0xc8 };
 
-static apr_status_t pack_decode(const void *z, apr_size_t zlen,
-                                strata_codec_t codec, apr_size_t chunk,
-                                char **out, apr_size_t *len)
-{
-    strata_stream_t *mem, *d;
-    apr_status_t rv;
-
-    if ((rv = strata_memory_create_from(&mem, z, zlen, 0, STRATA_MEMORY_COPY,
-                                        strata_test_pool)) != APR_SUCCESS)
-        return rv;
-    if ((rv = strata_decompress_reader(&d, mem, codec, NULL, STRATA_OWN_INNER,
-                                       strata_test_pool)) != APR_SUCCESS)
-        return rv;
-    rv = strata_test_read_all(d, chunk, strata_test_pool, out, len);
-    strata_close(d);
-    return rv;
-}
-
 static void pack_banana(void)
 {
     char *out;
     apr_size_t len, chunk;
 
     for (chunk = 1; chunk <= 64; chunk *= 4) {
-        ASSERT_RV(APR_SUCCESS, pack_decode(banana, sizeof(banana),
+        ASSERT_RV(APR_SUCCESS, strata_test_decode(banana, sizeof(banana),
                                            STRATA_CODEC_AUTO, chunk, &out,
                                            &len));
         CU_ASSERT(len == 6 && memcmp(out, "banana", 6) == 0);
@@ -52,7 +34,7 @@ static void pack_two_members(void)
 
     memcpy(two, banana, sizeof(banana));
     memcpy(two + sizeof(banana), banana, sizeof(banana));
-    ASSERT_RV(APR_SUCCESS, pack_decode(two, sizeof(two), STRATA_CODEC_PACK, 5,
+    ASSERT_RV(APR_SUCCESS, strata_test_decode(two, sizeof(two), STRATA_CODEC_PACK, 5,
                                        &out, &len));
     CU_ASSERT(len == 12 && memcmp(out, "bananabanana", 12) == 0);
 }
@@ -65,24 +47,24 @@ static void pack_bad_input(void)
 
     memcpy(b, banana, sizeof(b));
     b[5] = 7;                           /* length 7, 6 bytes coded */
-    ASSERT_RV(STRATA_EBADDATA, pack_decode(b, sizeof(b), STRATA_CODEC_PACK,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(b, sizeof(b), STRATA_CODEC_PACK,
                                            16, &out, &len));
     memcpy(b, banana, sizeof(b));
     b[6] = 26;                          /* longest code past 25 bits */
-    ASSERT_RV(STRATA_EBADDATA, pack_decode(b, sizeof(b), STRATA_CODEC_PACK,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(b, sizeof(b), STRATA_CODEC_PACK,
                                            16, &out, &len));
     memcpy(b, banana, sizeof(b));
     b[7] = 3;                           /* three leaves of one bit */
-    ASSERT_RV(STRATA_EBADDATA, pack_decode(b, sizeof(b), STRATA_CODEC_PACK,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(b, sizeof(b), STRATA_CODEC_PACK,
                                            16, &out, &len));
     memcpy(b, banana, sizeof(b));
     b[7] = 0; b[8] = 0;                 /* too few leaves: no tree */
-    ASSERT_RV(STRATA_EBADDATA, pack_decode(b, sizeof(b), STRATA_CODEC_PACK,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(b, sizeof(b), STRATA_CODEC_PACK,
                                            16, &out, &len));
-    ASSERT_RV(STRATA_ETRUNCATED, pack_decode(banana, sizeof(banana) - 1,
+    ASSERT_RV(STRATA_ETRUNCATED, strata_test_decode(banana, sizeof(banana) - 1,
                                              STRATA_CODEC_PACK, 16, &out,
                                              &len));
-    ASSERT_RV(STRATA_ETRUNCATED, pack_decode(banana, 4, STRATA_CODEC_PACK, 16,
+    ASSERT_RV(STRATA_ETRUNCATED, strata_test_decode(banana, 4, STRATA_CODEC_PACK, 16,
                                              &out, &len));
 }
 

@@ -41,31 +41,13 @@ static const unsigned char zip_stored[] = {
 
 static const char dd_text[] = "zip entry text, zip entry text, zip entry text\n";
 
-static apr_status_t zip_decode(const void *z, apr_size_t zlen,
-                               strata_codec_t codec, apr_size_t chunk,
-                               char **out, apr_size_t *len)
-{
-    strata_stream_t *mem, *d;
-    apr_status_t rv;
-
-    if ((rv = strata_memory_create_from(&mem, z, zlen, 0, STRATA_MEMORY_COPY,
-                                        strata_test_pool)) != APR_SUCCESS)
-        return rv;
-    if ((rv = strata_decompress_reader(&d, mem, codec, NULL, STRATA_OWN_INNER,
-                                       strata_test_pool)) != APR_SUCCESS)
-        return rv;
-    rv = strata_test_read_all(d, chunk, strata_test_pool, out, len);
-    strata_close(d);
-    return rv;
-}
-
 static void zip_deflated_with_descriptor(void)
 {
     apr_size_t n = strlen(dd_text), len, chunk;
     char *out;
 
     for (chunk = 1; chunk <= 4096; chunk *= 8) {
-        ASSERT_RV(APR_SUCCESS, zip_decode(zip_dd, sizeof(zip_dd),
+        ASSERT_RV(APR_SUCCESS, strata_test_decode(zip_dd, sizeof(zip_dd),
                                           STRATA_CODEC_AUTO, chunk, &out,
                                           &len));
         CU_ASSERT(len == 3 * n && memcmp(out, dd_text, n) == 0
@@ -80,7 +62,7 @@ static void zip_stored_entry(void)
     char *out;
     apr_size_t len;
 
-    ASSERT_RV(APR_SUCCESS, zip_decode(zip_stored, sizeof(zip_stored),
+    ASSERT_RV(APR_SUCCESS, strata_test_decode(zip_stored, sizeof(zip_stored),
                                       STRATA_CODEC_ZIP, 5, &out, &len));
     CU_ASSERT(len == 13 && memcmp(out, "stored bytes\n", 13) == 0);
 }
@@ -93,19 +75,19 @@ static void zip_bad_input(void)
 
     memcpy(b, zip_stored, sizeof(b));
     b[14] ^= 1;                             /* CRC */
-    ASSERT_RV(STRATA_EBADDATA, zip_decode(b, sizeof(b), STRATA_CODEC_ZIP, 64,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(b, sizeof(b), STRATA_CODEC_ZIP, 64,
                                           &out, &len));
     memcpy(b, zip_stored, sizeof(b));
     b[6] |= 1;                              /* encrypted */
-    ASSERT_RV(STRATA_EBADDATA, zip_decode(b, sizeof(b), STRATA_CODEC_ZIP, 64,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(b, sizeof(b), STRATA_CODEC_ZIP, 64,
                                           &out, &len));
     memcpy(b, zip_stored, sizeof(b));
     b[8] = 12;                              /* bzip2 method */
-    ASSERT_RV(STRATA_EBADDATA, zip_decode(b, sizeof(b), STRATA_CODEC_ZIP, 64,
+    ASSERT_RV(STRATA_EBADDATA, strata_test_decode(b, sizeof(b), STRATA_CODEC_ZIP, 64,
                                           &out, &len));
-    ASSERT_RV(STRATA_ETRUNCATED, zip_decode(zip_dd, 60, STRATA_CODEC_ZIP, 64,
+    ASSERT_RV(STRATA_ETRUNCATED, strata_test_decode(zip_dd, 60, STRATA_CODEC_ZIP, 64,
                                             &out, &len));
-    ASSERT_RV(STRATA_ETRUNCATED, zip_decode(zip_stored, 20, STRATA_CODEC_ZIP,
+    ASSERT_RV(STRATA_ETRUNCATED, strata_test_decode(zip_stored, 20, STRATA_CODEC_ZIP,
                                             64, &out, &len));
 }
 

@@ -186,3 +186,21 @@ apr_status_t strata_test_read_file(const char *path, char **data,
     apr_file_close(f);
     return rv;
 }
+
+apr_status_t strata_test_decode(const void *z, apr_size_t zlen,
+                                strata_codec_t codec, apr_size_t chunk,
+                                char **out, apr_size_t *len)
+{
+    strata_stream_t *mem, *d;
+    apr_status_t rv;
+
+    if ((rv = strata_memory_create_from(&mem, z, zlen, 0, STRATA_MEMORY_COPY,
+                                        strata_test_pool)) != APR_SUCCESS)
+        return rv;
+    if ((rv = strata_decompress_reader(&d, mem, codec, NULL, STRATA_OWN_INNER,
+                                       strata_test_pool)) != APR_SUCCESS)
+        return rv;
+    rv = strata_test_read_all(d, chunk, strata_test_pool, out, len);
+    strata_close(d);
+    return rv;
+}

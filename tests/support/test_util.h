@@ -47,6 +47,12 @@ apr_status_t strata_test_read_all(strata_stream_t *s, apr_size_t chunk,
                                   apr_pool_t *pool, char **data,
                                   apr_size_t *len);
 
+/* Decode z[0..zlen) with a decompressing reader of @codec (default
+ * options), reading @chunk bytes a call, into *out (from the test pool). */
+apr_status_t strata_test_decode(const void *z, apr_size_t zlen,
+                                strata_codec_t codec, apr_size_t chunk,
+                                char **out, apr_size_t *len);
+
 /* Write all of @data, retrying APR_EINTR/APR_EAGAIN (bounded) and short
  * writes, in writes of at most @chunk bytes. */
 apr_status_t strata_test_write_all(strata_stream_t *s, const void *data,
