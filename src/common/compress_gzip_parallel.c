@@ -274,6 +274,14 @@ static pgz_job_t *pgz_dequeue(pgz_stream_t *g)
     return job;
 }
 
+/* Mark @job done with @rv and wake the writer (under mu). */
+static void pgz_job_done(pgz_stream_t *g, pgz_job_t *job, apr_status_t rv)
+{
+    job->rv = rv;
+    job->state = JOB_DONE;
+    apr_thread_cond_broadcast(g->cv);
+}
+
 /* A worker: compress queued jobs until stopped with an empty queue. */
 static void *APR_THREAD_FUNC pgz_worker(apr_thread_t *t, void *data)
 {
@@ -291,9 +299,7 @@ static void *APR_THREAD_FUNC pgz_worker(apr_thread_t *t, void *data)
         apr_thread_mutex_unlock(g->mu);
         rv = pgz_deflate(g, job);
         apr_thread_mutex_lock(g->mu);
-        job->rv = rv;
-        job->state = JOB_DONE;
-        apr_thread_cond_broadcast(g->cv);
+        pgz_job_done(g, job, rv);
     }
     apr_thread_mutex_unlock(g->mu);
     return NULL;                     /* returning ends the thread, no unwind */
@@ -315,9 +321,7 @@ static apr_status_t pgz_task(void *arg, void **result)
         return APR_SUCCESS;
     rv = pgz_deflate(g, job);
     apr_thread_mutex_lock(g->mu);
-    job->rv = rv;
-    job->state = JOB_DONE;
-    apr_thread_cond_broadcast(g->cv);
+    pgz_job_done(g, job, rv);
     apr_thread_mutex_unlock(g->mu);
     return APR_SUCCESS;
 }
@@ -330,10 +334,8 @@ static void pgz_task_done(strata_future_t *f, void *baton)
 
     apr_thread_mutex_lock(g->mu);
     if (strata_future_status(f) == STRATA_ECANCELED
-        && (job = pgz_dequeue(g)) != NULL) {
-        job->rv = STRATA_ECANCELED;
-        job->state = JOB_DONE;
-    }
+        && (job = pgz_dequeue(g)) != NULL)
+        pgz_job_done(g, job, STRATA_ECANCELED);
     g->tasks--;
     apr_thread_cond_broadcast(g->cv);
     apr_thread_mutex_unlock(g->mu);
